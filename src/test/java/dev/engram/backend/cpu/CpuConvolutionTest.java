@@ -1,0 +1,174 @@
+package dev.engram.backend.cpu;
+
+import dev.engram.backend.Backend;
+import dev.engram.backend.ConvGeometry;
+import dev.engram.tensor.Shape;
+import dev.engram.tensor.Tensor;
+import dev.engram.testing.Numerics;
+import dev.engram.testing.ReferenceConvolution;
+import dev.engram.testing.ReferenceConvolution.Conv;
+import dev.engram.testing.TestBackends;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CpuConvolutionTest {
+    private static final CpuBackend ONE_THREAD = new CpuBackend(1);
+    private final Backend cpu = TestBackends.cpu();
+
+    /**
+     * Geometries that exercise every path: stride, padding, dilation, per-axis sizes, the 1x1
+     * direct path and 1x1 through im2col, a kernel as large as the padded input, a batch smaller
+     * than the thread count and one that splits unevenly. Large ones come before small ones, so
+     * reused workspaces hold stale values.
+     */
+    static final List<Conv> GEOMETRIES = List.of(
+            Conv.square(3, 2, 7, 9, 3, 3, 1, 2, 2),       // dilation 2, padding 2
+            Conv.square(3, 2, 5, 7, 4, 3, 1, 0, 1),       // plain 3x3 on 5x7
+            Conv.square(3, 2, 5, 7, 4, 3, 2, 1, 1),       // stride 2, padding 1
+            new Conv(3, 2, 6, 5, 3, 3, 2, 2, 1, 0, 2, 1, 2), // per-axis kernel, stride, padding, dilation
+            Conv.square(3, 4, 5, 7, 3, 1, 1, 0, 1),       // 1x1, stride 1: no im2col
+            Conv.square(2, 4, 5, 7, 3, 1, 2, 0, 1),       // 1x1, stride 2: im2col
+            Conv.square(2, 3, 4, 4, 2, 6, 1, 1, 1),       // kernel 6 = padded input 4 + 2
+            Conv.square(1, 3, 5, 7, 2, 3, 1, 1, 1),       // batch 1 < 2 threads
+            Conv.square(5, 1, 3, 4, 1, 2, 1, 0, 1));      // batch 5 in chunks of 2 and 3
+
+    @AfterAll
+    static void closeBackend() {
+        ONE_THREAD.close();
+    }
+
+    static ConvGeometry geometry(Conv c) {
+        return new ConvGeometry(c.n(), c.c(), c.h(), c.w(), c.k(), c.r(), c.s(), c.strideH(), c.strideW(),
+                c.padH(), c.padW(), c.dilH(), c.dilW());
+    }
+
+    @Test
+    void forwardMatchesTheReference() {
+        long seed = 1;
+        for (Conv c : GEOMETRIES) {
+            ConvGeometry g = geometry(c);
+            double[] x = Numerics.uniform(seed++, c.inputSize(), -1, 1);
+            double[] w = Numerics.uniform(seed++, c.weightSize(), -1, 1);
+            try (Tensor xt = cpu.fromHost(Numerics.toFloat(x), g.inputShape());
+                 Tensor wt = cpu.fromHost(Numerics.toFloat(w), g.weightShape());
+                 Tensor y = cpu.allocate(g.outputShape())) {
+                cpu.fill(y, Float.NaN);
+                cpu.conv2dForward(g, xt, wt, y);
+                Numerics.assertClose("forward " + g, ReferenceConvolution.forward(c, x, w, null), y.toFloatArray(), 1e-5, 1e-6);
+            }
+        }
+    }
+
+    @Test
+    void backwardDataAssignsTheReferenceGradient() {
+        long seed = 100;
+        for (Conv c : GEOMETRIES) {
+            ConvGeometry g = geometry(c);
+            double[] dy = Numerics.uniform(seed++, c.outputSize(), -1, 1);
+            double[] w = Numerics.uniform(seed++, c.weightSize(), -1, 1);
+            try (Tensor dyt = cpu.fromHost(Numerics.toFloat(dy), g.outputShape());
+                 Tensor wt = cpu.fromHost(Numerics.toFloat(w), g.weightShape());
+                 Tensor dx = cpu.allocate(g.inputShape())) {
+                cpu.fill(dx, Float.NaN);
+                cpu.conv2dBackwardData(g, dyt, wt, dx);
+                Numerics.assertClose("backwardData " + g, ReferenceConvolution.backwardData(c, dy, w), dx.toFloatArray(),
+                        1e-5, 1e-6);
+            }
+        }
+    }
+
+    @Test
+    void backwardFilterAccumulatesTheReferenceGradient() {
+        long seed = 200;
+        for (Conv c : GEOMETRIES) {
+            ConvGeometry g = geometry(c);
+            double[] x = Numerics.uniform(seed++, c.inputSize(), -1, 1);
+            double[] dy = Numerics.uniform(seed++, c.outputSize(), -1, 1);
+            double[] before = Numerics.uniform(seed++, c.weightSize(), -1, 1);
+            double[] expected = ReferenceConvolution.backwardFilter(c, x, dy);
+            for (int i = 0; i < expected.length; i++) {
+                expected[i] += before[i];
+            }
+            try (Tensor xt = cpu.fromHost(Numerics.toFloat(x), g.inputShape());
+                 Tensor dyt = cpu.fromHost(Numerics.toFloat(dy), g.outputShape());
+                 Tensor dw = cpu.fromHost(Numerics.toFloat(before), g.weightShape())) {
+                cpu.conv2dBackwardFilter(g, xt, dyt, dw);
+                Numerics.assertClose("backwardFilter " + g, expected, dw.toFloatArray(), 1e-5, 1e-6);
+            }
+        }
+    }
+
+    @Test
+    void givesTheSameResultsOnOneAndTwoThreads() {
+        long seed = 300;
+        for (Conv c : GEOMETRIES) {
+            ConvGeometry g = geometry(c);
+            float[] x = Numerics.toFloat(Numerics.uniform(seed++, c.inputSize(), -1, 1));
+            float[] w = Numerics.toFloat(Numerics.uniform(seed++, c.weightSize(), -1, 1));
+            float[] dy = Numerics.toFloat(Numerics.uniform(seed++, c.outputSize(), -1, 1));
+            float[][] one = allPasses(ONE_THREAD, g, x, w, dy);
+            float[][] two = allPasses(cpu, g, x, w, dy);
+            assertArrayEquals(one[0], two[0], "forward " + g);
+            assertArrayEquals(one[1], two[1], "backwardData " + g);
+            // The filter gradient sums per-thread partials, so only the rounding may differ.
+            Numerics.assertClose("backwardFilter " + g, Numerics.toDouble(one[2]), two[2], 1e-6, 1e-7);
+        }
+    }
+
+    /** {y, dx, dw} of one geometry on {@code b}. */
+    private static float[][] allPasses(Backend b, ConvGeometry g, float[] x, float[] w, float[] dy) {
+        try (Tensor xt = b.fromHost(x, g.inputShape()); Tensor wt = b.fromHost(w, g.weightShape());
+             Tensor dyt = b.fromHost(dy, g.outputShape()); Tensor y = b.allocate(g.outputShape());
+             Tensor dx = b.allocate(g.inputShape()); Tensor dw = b.zeros(g.weightShape())) {
+            b.conv2dForward(g, xt, wt, y);
+            b.conv2dBackwardData(g, dyt, wt, dx);
+            b.conv2dBackwardFilter(g, xt, dyt, dw);
+            return new float[][] {y.toFloatArray(), dx.toFloatArray(), dw.toFloatArray()};
+        }
+    }
+
+    @Test
+    void backwardFilterOfTheBatchIsTheSumOverImages() {
+        // The per-chunk partials must cover every image exactly once, whatever the split.
+        Conv c = Conv.square(5, 2, 4, 5, 3, 3, 1, 1, 1);
+        ConvGeometry g = geometry(c);
+        float[] x = Numerics.toFloat(Numerics.uniform(400, c.inputSize(), -1, 1));
+        float[] dy = Numerics.toFloat(Numerics.uniform(401, c.outputSize(), -1, 1));
+        int xImage = c.inputSize() / c.n();
+        int dyImage = c.outputSize() / c.n();
+        try (Tensor xt = cpu.fromHost(x, g.inputShape()); Tensor dyt = cpu.fromHost(dy, g.outputShape());
+             Tensor batched = cpu.zeros(g.weightShape()); Tensor oneByOne = cpu.zeros(g.weightShape())) {
+            cpu.conv2dBackwardFilter(g, xt, dyt, batched);
+            ConvGeometry single = g.withBatch(1);
+            for (int i = 0; i < c.n(); i++) {
+                try (Tensor xi = cpu.fromHost(Arrays.copyOfRange(x, i * xImage, (i + 1) * xImage), single.inputShape());
+                     Tensor dyi = cpu.fromHost(Arrays.copyOfRange(dy, i * dyImage, (i + 1) * dyImage), single.outputShape())) {
+                    cpu.conv2dBackwardFilter(single, xi, dyi, oneByOne);
+                }
+            }
+            Numerics.assertClose("batched vs image by image", Numerics.toDouble(oneByOne.toFloatArray()),
+                    batched.toFloatArray(), 1e-5, 1e-6);
+        }
+    }
+
+    @Test
+    void refusesMismatchedShapesNamingThem() {
+        ConvGeometry g = ConvGeometry.of(Shape.of(2, 3, 5, 5), 4, 3, 1, 0, 1);
+        try (Tensor x = cpu.zeros(Shape.of(2, 3, 5, 6)); Tensor w = cpu.zeros(g.weightShape());
+             Tensor y = cpu.zeros(g.outputShape())) {
+            long before = cpu.liveBytes();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> cpu.conv2dForward(g, x, w, y));
+            assertTrue(e.getMessage().contains("[2, 3, 5, 6]"), e.getMessage());
+            assertEquals(before, cpu.liveBytes());
+        }
+    }
+}

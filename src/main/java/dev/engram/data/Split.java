@@ -1,0 +1,6 @@
+package dev.engram.data;
+
+/** Which part of a standard data set's distribution to read. */
+public enum Split {
+    TRAIN, TEST
+}

@@ -1,0 +1,75 @@
+package dev.engram.model;
+
+import dev.engram.nn.Module;
+import dev.engram.tensor.Shape;
+import dev.engram.tensor.Tensor;
+
+/**
+ * What every model of the zoo is: an encoder and a decoder (parameters "encoder.*" and
+ * "decoder.*") and a training objective. The trainer only calls {@link #lossForward} and
+ * {@link #lossBackward}; users call {@link #encode}, {@link #decode} and {@link #reconstruct}.
+ */
+public abstract class AutoencoderModel extends Module {
+    private final Module encoder;
+    private final Module decoder;
+
+    protected AutoencoderModel(Module encoder, Module decoder) {
+        this.encoder = addChild("encoder", encoder);
+        this.decoder = addChild("decoder", decoder);
+    }
+
+    public final Module encoder() {
+        return encoder;
+    }
+
+    public final Module decoder() {
+        return decoder;
+    }
+
+    /** The code of x used for features and compression (a VAE's mean); owned by the model. */
+    public abstract Tensor encode(Tensor x);
+
+    /** Images in data space (probabilities, not logits) for a batch of codes; owned by the model. */
+    public abstract Tensor decode(Tensor z);
+
+    /** Shape of the code for an input shape. */
+    public abstract Shape codeShape(Shape input);
+
+    /** decode(encode(x)): the deterministic reconstruction, in data space. */
+    public Tensor reconstruct(Tensor x) {
+        return decode(encode(x));
+    }
+
+    /**
+     * The training objective of a batch: runs the forward pass (with noise, sampling, dropout as
+     * training does) and returns the loss terms on the backend. {@code step} counts optimizer
+     * steps from 0, for schedules such as KL warm-up.
+     */
+    public abstract LossTerms lossForward(Tensor input, Tensor target, long step);
+
+    /** Accumulates every parameter gradient of the total loss of the last {@link #lossForward}. */
+    public abstract void lossBackward();
+
+    @Override
+    public Shape outputShape(Shape input) {
+        return decoder.outputShape(codeShape(input));
+    }
+
+    /** The raw forward of the encoder and decoder (the decoder's output, logits for some models). */
+    @Override
+    public Tensor forward(Tensor x) {
+        outputShape(x.shape());
+        return decoder.forward(encoder.forward(x));
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        return encoder.backward(decoder.backward(dy));
+    }
+
+    @Override
+    public void requireInputGradient(boolean on) {
+        super.requireInputGradient(on);
+        encoder.requireInputGradient(on);
+    }
+}

@@ -139,8 +139,11 @@ public abstract class Module implements AutoCloseable {
         return backend;
     }
 
-    /** The model's random stream (dropout masks, noise), shared by the whole tree. */
-    protected final RandomStream random() {
+    /**
+     * The model's random stream (initialisation, dropout masks, noise, VAE samples), shared by the
+     * whole tree; a checkpoint saves its counter so a resumed run draws the same numbers.
+     */
+    public final RandomStream random() {
         backend();
         return random;
     }

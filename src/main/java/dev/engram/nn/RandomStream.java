@@ -32,6 +32,14 @@ public final class RandomStream {
         return counter;
     }
 
+    /** Moves the counter, to resume a run where a checkpoint left it. */
+    public void seek(long counter) {
+        if (counter < 0) {
+            throw new IllegalArgumentException("random stream counter is " + counter + "; it must be >= 0");
+        }
+        this.counter = counter;
+    }
+
     /** Reserves counters for {@code numel} numbers and returns the offset to pass to the backend. */
     public long take(long numel) {
         long offset = counter;

@@ -57,6 +57,11 @@ public final class CpuBackend extends Backend {
         return threads.count();
     }
 
+    /** Name of the GEMM micro-kernel in use ("vector ..." or "scalar ..."), for doctor and benchmarks. */
+    public String gemmKernel() {
+        return gemm.kernel().name();
+    }
+
     /** The array behind a CPU tensor; use with {@link #offset(Tensor)}. */
     static float[] data(Tensor t) {
         return ((CpuStorage) t.storage()).data();

@@ -33,9 +33,10 @@ final class LayerSpec {
                     + String.join(", ", LayerType.jsonNames()));
         }
         SpecFields f = new SpecFields(json, where + " (" + type.jsonName() + ")");
-        List<String> allowed = new ArrayList<>(List.of("type"));
-        type.fields().forEach(field -> allowed.add(field.name()));
-        f.allowOnly(allowed);
+        List<String> names = type.fields().stream().map(LayerType.Field::name).toList();
+        List<String> allowed = new ArrayList<>(names);
+        allowed.add("type");
+        f.allowOnly(allowed, names);
         Map<String, Object> canonical = new LinkedHashMap<>();
         for (LayerType.Field field : type.fields()) {
             Object value;

@@ -35,10 +35,15 @@ final class SpecFields {
 
     /** Refuses any field not in {@code allowed}, listing the ones that are. */
     void allowOnly(Collection<String> allowed) {
+        allowOnly(allowed, allowed);
+    }
+
+    /** Refuses any field not in {@code allowed}, listing {@code listed} (the ones a user would write). */
+    void allowOnly(Collection<String> allowed, Collection<String> listed) {
         for (String key : json.keySet()) {
             if (!allowed.contains(key)) {
-                throw error("unknown field '" + key + "'" + (allowed.isEmpty() ? "; it takes no fields"
-                        : "; the fields are " + String.join(", ", allowed)));
+                throw error("unknown field '" + key + "'" + (listed.isEmpty() ? "; it takes no fields"
+                        : "; the fields are " + String.join(", ", listed)));
             }
         }
     }

@@ -511,6 +511,22 @@ public abstract class Backend implements AutoCloseable {
     }
 
     /**
+     * Salt-and-pepper noise: element i of y is 0 where its Philox uniform u (seed, offset), the
+     * one {@link #randomUniform} would draw for it, is below fraction / 2, 1 where u >= 1 - fraction / 2,
+     * and x elsewhere. fraction is the expected share of corrupted elements, in [0, 1].
+     */
+    public final void saltAndPepper(Tensor x, Tensor y, float fraction, long seed, long offset) {
+        on(this, "saltAndPepper", "x", x);
+        on(this, "saltAndPepper", "y", y);
+        sameShape("saltAndPepper", "x", x, "y", y);
+        finite("saltAndPepper", "fraction", fraction);
+        if (fraction < 0 || fraction > 1) {
+            throw new IllegalArgumentException("saltAndPepper: fraction is " + fraction + "; it must be in [0, 1]");
+        }
+        saltAndPepperImpl(x, y, fraction, seed, offset);
+    }
+
+    /**
      * Inverted dropout: element i is kept where its Philox uniform (seed, offset) is >= p and then
      * scaled by 1 / (1 - p), else zeroed. Backward regenerates the same mask, so none is stored.
      */
@@ -617,6 +633,48 @@ public abstract class Backend implements AutoCloseable {
             throw new IllegalArgumentException(op + ": stats must be [N, 2L] (mu then logvar), got " + stats.shape());
         }
         return stats.shape().dim(1) / 2;
+    }
+
+    /**
+     * The KL sparsity penalty of a sparse autoencoder, for a code [N, units...] whose values lie in
+     * (0, 1) (a sigmoid layer's output): with rho_hat_j the mean over the batch of unit j,
+     * out[0] = scale * sum_j (rho log(rho / rho_hat_j) + (1 - rho) log((1 - rho) / (1 - rho_hat_j))).
+     * rho_hat_j is clamped to [1e-6, 1 - 1e-6], so a saturated unit costs a large finite amount.
+     */
+    public final void klSparsityForward(Tensor code, float rho, float scale, Tensor out) {
+        String op = "klSparsityForward";
+        klSparsityArguments(op, code, rho, scale);
+        on(this, op, "out", out);
+        scalar(op, "out", out);
+        klSparsityForwardImpl(code, rho, scale, out);
+    }
+
+    /**
+     * dcode += scale * d penalty / d code = scale * ((1 - rho) / (1 - rho_hat_j) - rho / rho_hat_j) / N
+     * for every sample of unit j (rho_hat_j clamped as in the forward). Accumulates, like
+     * {@link #gaussianKlBackward}, because the penalty adds to the gradient the decoder already
+     * wrote into dcode.
+     */
+    public final void klSparsityBackward(Tensor code, float rho, float scale, Tensor dcode) {
+        String op = "klSparsityBackward";
+        klSparsityArguments(op, code, rho, scale);
+        on(this, op, "dcode", dcode);
+        sameShape(op, "code", code, "dcode", dcode);
+        notAliased(op, "code", code, "dcode", dcode);
+        klSparsityBackwardImpl(code, rho, scale, dcode);
+    }
+
+    private void klSparsityArguments(String op, Tensor code, float rho, float scale) {
+        on(this, op, "code", code);
+        rankAtLeast(op, "code", code, 2, "[N, units...]");
+        if (code.numel() == 0) {
+            throw new IllegalArgumentException(op + ": code " + code.shape() + " is empty; the batch mean is undefined");
+        }
+        finite(op, "rho", rho);
+        if (!(rho > 0 && rho < 1)) {
+            throw new IllegalArgumentException(op + ": target activation rho is " + rho + "; it must be in (0, 1)");
+        }
+        finite(op, "scale", scale);
     }
 
     // ---------------------------------------------------------------- optimizers
@@ -766,6 +824,8 @@ public abstract class Backend implements AutoCloseable {
 
     protected abstract void dropoutBackwardImpl(Tensor dy, Tensor dx, float p, long seed, long offset);
 
+    protected abstract void saltAndPepperImpl(Tensor x, Tensor y, float fraction, long seed, long offset);
+
     protected abstract void lossForwardImpl(LossKind kind, Tensor pred, Tensor target, float scale, Tensor out);
 
     protected abstract void lossBackwardImpl(LossKind kind, Tensor pred, Tensor target, float scale, Tensor dpred);
@@ -777,6 +837,10 @@ public abstract class Backend implements AutoCloseable {
     protected abstract void reparameterizeForwardImpl(Tensor stats, Tensor eps, Tensor z);
 
     protected abstract void reparameterizeBackwardImpl(Tensor stats, Tensor eps, Tensor dz, Tensor dstats);
+
+    protected abstract void klSparsityForwardImpl(Tensor code, float rho, float scale, Tensor out);
+
+    protected abstract void klSparsityBackwardImpl(Tensor code, float rho, float scale, Tensor dcode);
 
     protected abstract void sgdStepImpl(Tensor param, Tensor grad, Tensor momentumBuf, float lr, float momentum,
                                         float dampening, float weightDecay, boolean nesterov, boolean firstStep);

@@ -2,8 +2,9 @@ package dev.engram.bench;
 
 import dev.engram.backend.Backend;
 import dev.engram.backend.cpu.CpuBackend;
-import dev.engram.model.Autoencoder;
-import dev.engram.model.ReferenceModels;
+import dev.engram.model.AutoencoderModel;
+import dev.engram.model.ModelSpec;
+import dev.engram.model.Presets;
 import dev.engram.optim.Adam;
 import dev.engram.tensor.Shape;
 import dev.engram.tensor.Tensor;
@@ -12,10 +13,10 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Milliseconds per training step (forward, MSE, backward, Adam) of a reference model on the CPU
+ * Milliseconds per training step (forward, loss, backward, Adam) of a model preset on the CPU
  * backend, median over timed steps after warm-up. Inputs are uniform noise in [0, 1]: the work of
  * a step does not depend on the pixel values. Usage:
- * {@code TrainStepBench [model=conv-ae|dense-ae] [batch] [steps] [threads]}.
+ * {@code TrainStepBench [preset=conv-ae|dense-ae|...] [batch] [steps] [threads]}.
  */
 public final class TrainStepBench {
     private TrainStepBench() {
@@ -37,9 +38,9 @@ public final class TrainStepBench {
 
     /** Times {@code steps} training steps after {@code warmup} untimed ones; returns ms per step. */
     public static double[] run(Backend backend, String model, int batch, int steps, int warmup) {
-        Autoencoder net = model(model);
-        Shape input = model.equals("dense-ae") ? ReferenceModels.denseAeInput(batch) : ReferenceModels.convAeInput(batch);
-        try (Autoencoder m = net.build(backend, 1); Adam adam = new Adam(m.parameterStore());
+        ModelSpec spec = Presets.spec(model);
+        Shape input = spec.inputShape(batch);
+        try (AutoencoderModel m = spec.build().build(backend, 1); Adam adam = new Adam(m.parameterStore());
              Tensor x = backend.allocate(input)) {
             backend.randomUniform(x, 2, 0, 0f, 1f);
             m.requireInputGradient(false);
@@ -57,14 +58,6 @@ public final class TrainStepBench {
             }
             return ms;
         }
-    }
-
-    private static Autoencoder model(String name) {
-        return switch (name) {
-            case "conv-ae" -> ReferenceModels.convAe();
-            case "dense-ae" -> ReferenceModels.denseAe();
-            default -> throw new IllegalArgumentException("unknown model '" + name + "'; use conv-ae or dense-ae");
-        };
     }
 
     static double median(double[] v) {

@@ -48,6 +48,7 @@ public class Autoencoder extends AutoencoderModel {
 
     @Override
     public LossTerms lossForward(Tensor input, Tensor target, long step) {
+        requireTarget(input, target);
         Tensor y = forward(input);
         Tensor loss = reconstruction.forward(y, target);
         return new LossTerms(loss, Map.of("reconstruction", loss));

@@ -50,6 +50,19 @@ public abstract class AutoencoderModel extends Module {
     /** Accumulates every parameter gradient of the total loss of the last {@link #lossForward}. */
     public abstract void lossBackward();
 
+    /** Refuses, before any work, a target whose shape is not the model's output shape for the input. */
+    protected final void requireTarget(Tensor input, Tensor target) {
+        if (input == null || target == null) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": " + (input == null ? "input" : "target")
+                    + " is null");
+        }
+        Shape out = outputShape(input.shape());
+        if (!target.shape().equals(out)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": target " + target.shape()
+                    + " does not match the output shape " + out + " for input " + input.shape());
+        }
+    }
+
     @Override
     public Shape outputShape(Shape input) {
         return decoder.outputShape(codeShape(input));

@@ -28,6 +28,7 @@ public final class CpuBackend extends Backend {
     private final CpuActivations activations;
     private final CpuNormalization normalization;
     private final CpuLosses losses;
+    private final CpuSparsity sparsity;
     private final CpuOptimizers optimizers;
 
     /** A backend using every available processor. */
@@ -45,6 +46,7 @@ public final class CpuBackend extends Backend {
         activations = new CpuActivations(threads);
         normalization = new CpuNormalization(threads);
         losses = new CpuLosses(threads, elementwise);
+        sparsity = new CpuSparsity(threads, elementwise);
         optimizers = new CpuOptimizers(threads, elementwise);
     }
 
@@ -271,6 +273,11 @@ public final class CpuBackend extends Backend {
     }
 
     @Override
+    protected void saltAndPepperImpl(Tensor x, Tensor y, float fraction, long seed, long offset) {
+        random.saltAndPepper(data(x), offset(x), data(y), offset(y), size(x), fraction, seed, offset);
+    }
+
+    @Override
     protected void lossForwardImpl(LossKind kind, Tensor pred, Tensor target, float scale, Tensor out) {
         losses.lossForward(kind, pred, target, scale, out);
     }
@@ -298,6 +305,16 @@ public final class CpuBackend extends Backend {
     @Override
     protected void reparameterizeBackwardImpl(Tensor stats, Tensor eps, Tensor dz, Tensor dstats) {
         losses.reparameterizeBackward(stats, eps, dz, dstats);
+    }
+
+    @Override
+    protected void klSparsityForwardImpl(Tensor code, float rho, float scale, Tensor out) {
+        sparsity.forward(code, rho, scale, out);
+    }
+
+    @Override
+    protected void klSparsityBackwardImpl(Tensor code, float rho, float scale, Tensor dcode) {
+        sparsity.backward(code, rho, scale, dcode);
     }
 
     @Override

@@ -48,6 +48,20 @@ final class CpuRandom {
         });
     }
 
+    /** dst = 0 where u < fraction / 2, 1 where u >= 1 - fraction / 2, else src; u is uniform's draw. */
+    void saltAndPepper(float[] src, int so, float[] dst, int dOff, int n, float fraction, long seed, long offset) {
+        float low = fraction / 2;
+        float high = 1 - fraction / 2;
+        forBlocks(n, seed, offset, (b, bits, scratch) -> {
+            int base = (int) (b * 4);
+            for (int j = 0; j < 4 && base + j < n; j++) {
+                int i = base + j;
+                float u = Philox.uniform(bits[j]);
+                dst[dOff + i] = u < low ? 0f : u >= high ? 1f : src[so + i];
+            }
+        });
+    }
+
     /** dst = src * mask / (1 - p), the mask from (seed, offset): shared by forward and backward. */
     void dropout(float[] src, int so, float[] dst, int dOff, int n, float p, long seed, long offset) {
         float scale = 1f / (1f - p);

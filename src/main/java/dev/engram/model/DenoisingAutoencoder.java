@@ -1,0 +1,58 @@
+package dev.engram.model;
+
+import dev.engram.nn.BufferSlot;
+import dev.engram.nn.Loss;
+import dev.engram.nn.Module;
+import dev.engram.tensor.Tensor;
+
+/**
+ * An autoencoder trained to undo a corruption ({@link Noise}): {@link #lossForward} corrupts the
+ * input and scores the reconstruction against the clean target. It corrupts in evaluation mode
+ * too, so the validation loss measures denoising, the same objective as training. Everything else
+ * (encode, decode, forward, reconstruct) works on the input as given; {@link #corrupt} exposes the
+ * corruption, for example to show noisy inputs beside their reconstructions.
+ */
+public final class DenoisingAutoencoder extends Autoencoder {
+    private final Noise noise;
+    private final BufferSlot corrupted = new BufferSlot();
+
+    public DenoisingAutoencoder(Module encoder, Module decoder, Loss reconstruction, Noise noise) {
+        super(encoder, decoder, reconstruction);
+        if (noise == null) {
+            throw new IllegalArgumentException("DenoisingAutoencoder: noise is null");
+        }
+        this.noise = noise;
+    }
+
+    public Noise noise() {
+        return noise;
+    }
+
+    /** x corrupted by the model's noise, drawn from its random stream; owned by the model. */
+    public Tensor corrupt(Tensor x) {
+        if (x == null) {
+            throw new IllegalArgumentException("DenoisingAutoencoder: input is null");
+        }
+        Tensor out = corrupted.get(backend(), x.shape());
+        noise.apply(x, out, random());
+        return out;
+    }
+
+    @Override
+    public LossTerms lossForward(Tensor input, Tensor target, long step) {
+        requireTarget(input, target);
+        return super.lossForward(corrupt(input), target, step);
+    }
+
+    @Override
+    public void close() {
+        corrupted.close();
+        super.close();
+    }
+
+    @Override
+    public String toString() {
+        return "DenoisingAutoencoder(noise=" + noise + ", encoder=" + encoder() + ", decoder=" + decoder() + ", loss="
+                + reconstructionLoss() + ")";
+    }
+}

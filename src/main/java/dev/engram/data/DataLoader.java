@@ -2,6 +2,7 @@ package dev.engram.data;
 
 import dev.engram.backend.Philox;
 
+import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
@@ -99,12 +100,36 @@ public final class DataLoader {
         if (epoch < 0) {
             throw new IllegalArgumentException("DataLoader: epoch is " + epoch + "; it must be >= 0");
         }
-        int[] out = indices.clone();
-        if (!shuffle) {
-            return out;
+        return shuffle ? shuffled(indices, seed, epoch) : indices.clone();
+    }
+
+    /**
+     * Splits images 0..count-1 at random into {train, validation} index arrays, each ascending;
+     * the validation part holds round(count * fraction) images, at least one when fraction > 0.
+     * A pure function of its arguments, drawn from a Philox stream no epoch order uses.
+     */
+    public static int[][] trainValidationSplit(int count, double fraction, long seed) {
+        if (!(fraction >= 0 && fraction < 1)) {
+            throw new IllegalArgumentException("DataLoader: validation fraction is " + fraction + "; it must be in [0, 1)");
         }
+        int validation = fraction == 0 ? 0 : (int) Math.max(1, Math.round(count * fraction));
+        if (count - validation < 1) {
+            throw new IllegalArgumentException("DataLoader: " + count + " images leave none for training after holding out "
+                    + validation + " for validation");
+        }
+        int[] order = shuffled(identity(count), seed, -1);
+        int[] val = Arrays.copyOfRange(order, 0, validation);
+        int[] train = Arrays.copyOfRange(order, validation, count);
+        Arrays.sort(val);
+        Arrays.sort(train);
+        return new int[][] {train, val};
+    }
+
+    /** Fisher-Yates over a copy of {@code values} with Philox key seed, counters (stream << 32) + j. */
+    private static int[] shuffled(int[] values, long seed, int stream) {
+        int[] out = values.clone();
         int[] bits = new int[4];
-        long base = (long) epoch << 32;
+        long base = (long) stream << 32;
         for (int i = out.length - 1, draw = 0; i > 0; i--, draw++) {
             if ((draw & 1) == 0) {
                 Philox.block(seed, base + draw / 2, bits);

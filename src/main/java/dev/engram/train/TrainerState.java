@@ -20,16 +20,15 @@ import java.util.Set;
  * @param earlyStopBadEpochs epochs in a row without such an improvement
  * @param plateauBest the plateau schedule's best validation loss
  * @param plateauBadEpochs epochs in a row without a plateau improvement
- * @param stopped whether early stopping or a listener ended the run
  */
 public record TrainerState(int epoch, long step, float learningRate, double bestValLoss, int bestEpoch, double earlyStopBest,
-                           int earlyStopBadEpochs, double plateauBest, int plateauBadEpochs, boolean stopped) {
+                           int earlyStopBadEpochs, double plateauBest, int plateauBadEpochs) {
     private static final Set<String> FIELDS = Set.of("epoch", "step", "lr", "best_val_loss", "best_epoch", "early_stop_best",
-            "early_stop_bad_epochs", "plateau_best", "plateau_bad_epochs", "stopped");
+            "early_stop_bad_epochs", "plateau_best", "plateau_bad_epochs");
 
     /** The state before the first epoch. */
     public static TrainerState start(float learningRate) {
-        return new TrainerState(0, 0, learningRate, Double.NaN, 0, Double.NaN, 0, Double.NaN, 0, false);
+        return new TrainerState(0, 0, learningRate, Double.NaN, 0, Double.NaN, 0, Double.NaN, 0);
     }
 
     public String toJson() {
@@ -43,7 +42,6 @@ public record TrainerState(int epoch, long step, float learningRate, double best
         out.put("early_stop_bad_epochs", earlyStopBadEpochs);
         out.put("plateau_best", orNull(plateauBest));
         out.put("plateau_bad_epochs", plateauBadEpochs);
-        out.put("stopped", stopped);
         return Json.write(out);
     }
 
@@ -55,7 +53,7 @@ public record TrainerState(int epoch, long step, float learningRate, double best
         JsonFields f = JsonFields.parse(json, source + " (trainer state)", FIELDS);
         return new TrainerState(f.int32("epoch"), f.integer("step"), f.float32("lr"), lossOrNaN(f, "best_val_loss"),
                 f.int32("best_epoch"), lossOrNaN(f, "early_stop_best"), f.int32("early_stop_bad_epochs"),
-                lossOrNaN(f, "plateau_best"), f.int32("plateau_bad_epochs"), f.bool("stopped"));
+                lossOrNaN(f, "plateau_best"), f.int32("plateau_bad_epochs"));
     }
 
     private static double lossOrNaN(JsonFields f, String field) {

@@ -67,7 +67,7 @@ class CheckpointTest {
     @Test
     void aTrainingCheckpointRestoresModelOptimizerAndRandomStreamBitForBit() throws IOException {
         Path file = dir.resolve("ck.safetensors");
-        TrainerState state = new TrainerState(2, 4, 5e-4f, 0.25, 1, 0.25, 1, Double.NaN, 0, false);
+        TrainerState state = new TrainerState(2, 4, 5e-4f, 0.25, 1, 0.25, 1, Double.NaN, 0);
         try (Tensor x = batch(0); Tensor x2 = batch(3);
              Autoencoder a = TinyModels.convAe(4).build(CPU, 11); Optimizer optA = CONFIG.optimizer().create(a.parameterStore())) {
             train(a, optA, x, 2);

@@ -13,9 +13,9 @@ import java.util.function.Consumer;
  * last partial batch, and a background thread that fills the next batches while a step runs.
  *
  * <p>The order of epoch e is a pure function of (seed, e): a Fisher-Yates shuffle whose draws are
- * Philox blocks with key = seed and counter = (e << 32) + j, two 32-bit lanes per draw. A run
- * resumed at epoch e therefore sees exactly the batches it would have seen, whatever the timing
- * of the prefetch thread.
+ * Philox blocks with key = seed and counter = (e << 32) + j, two 32-bit lanes per draw (stream
+ * e = -1 is kept for {@link #trainValidationSplit}). A run resumed at epoch e therefore sees
+ * exactly the batches it would have seen, whatever the timing of the prefetch thread.
  */
 public final class DataLoader {
     /** Batches filled ahead of the consumer. */

@@ -59,7 +59,7 @@ public final class Trainer implements AutoCloseable {
     /**
      * A trainer for a built model; it creates the optimizer the config names over the model's
      * parameters. {@code modelSpec} is the caller's description of the model, stored opaquely in
-     * every checkpoint.
+     * every checkpoint. The model's input gradient is switched off: training never needs it.
      */
     public Trainer(AutoencoderModel model, TrainConfig config, String modelSpec) {
         if (model == null || config == null || modelSpec == null) {

@@ -126,6 +126,31 @@ class DataLoaderTest {
     }
 
     @Test
+    void theTrainValidationSplitPartitionsTheImagesReproducibly() {
+        int[][] split = DataLoader.trainValidationSplit(50, 0.2, 9);
+        assertEquals(40, split[0].length);
+        assertEquals(10, split[1].length);
+        int[] all = new int[50];
+        System.arraycopy(split[0], 0, all, 0, 40);
+        System.arraycopy(split[1], 0, all, 40, 10);
+        int[] sortedAll = all.clone();
+        Arrays.sort(sortedAll);
+        for (int i = 0; i < 50; i++) {
+            assertEquals(i, sortedAll[i], "every image lands in exactly one part");
+        }
+        int[] sortedVal = split[1].clone();
+        Arrays.sort(sortedVal);
+        assertArrayEquals(sortedVal, split[1], "ascending");
+        assertFalse(Arrays.equals(new int[] {40, 41, 42, 43, 44, 45, 46, 47, 48, 49}, split[1]), "drawn at random");
+        assertArrayEquals(split[1], DataLoader.trainValidationSplit(50, 0.2, 9)[1]);
+        assertFalse(Arrays.equals(split[1], DataLoader.trainValidationSplit(50, 0.2, 10)[1]));
+        assertEquals(1, DataLoader.trainValidationSplit(3, 0.01, 9)[1].length, "a positive fraction holds out one at least");
+        assertEquals(0, DataLoader.trainValidationSplit(3, 0, 9)[1].length);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> DataLoader.trainValidationSplit(1, 0.5, 9))
+                .getMessage().contains("1 images leave none for training"));
+    }
+
+    @Test
     void anExceptionInTheLoaderThreadSurfacesInTheConsumer() {
         DataLoader loader = new DataLoader(numbered(10), 2, false, false, 1);
         RuntimeException boom = new RuntimeException("disk went away");

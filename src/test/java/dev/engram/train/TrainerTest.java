@@ -88,6 +88,14 @@ class TrainerTest {
         }
         assertEquals(metricsWithoutTimings(fullDir), metricsWithoutTimings(cutDir));
         assertEquals(3, metricsWithoutTimings(cutDir).size());
+        // Resuming the same checkpoint again drops the log lines written after it, then rewrites them.
+        try (Autoencoder m = TinyModels.convAe(4).build(CPU, ck.trainConfig().orElseThrow().seed());
+             Trainer t = Trainer.resume(ck, m)) {
+            assertEquals(epochsBeforeResume, metricsWithoutTimings(cutDir).size());
+            t.fit(data, null);
+            assertArrayEquals(expected, weights(m));
+        }
+        assertEquals(metricsWithoutTimings(fullDir), metricsWithoutTimings(cutDir));
     }
 
     @Test
@@ -224,6 +232,13 @@ class TrainerTest {
             assertTrue(e.getMessage().contains("must reconstruct its input's shape"), e.getMessage());
         }
         assertEquals(live, CPU.liveBytes());
+    }
+
+    @Test
+    void aTestRunsOutputIsNotATerminal() {
+        // Surefire pipes the forked JVM's output: System.console() is null up to JDK 21, and
+        // Console.isTerminal() is false from JDK 22 on.
+        assertFalse(Terminals.stdoutIsTerminal());
     }
 
     @Test

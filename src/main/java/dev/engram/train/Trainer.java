@@ -253,7 +253,7 @@ public final class Trainer implements AutoCloseable {
                 }
                 train.add(losses, b.count());
                 double seconds = (System.nanoTime() - start) / 1e9;
-                double imagesPerSecond = train.images() / seconds;
+                double imagesPerSecond = rate(train.images(), seconds);
                 int done = b.index() + 1;
                 progress.step(epoch, config.epochs(), done, batches, losses.get("loss"), imagesPerSecond,
                         seconds / done * (batches - done));
@@ -266,7 +266,7 @@ public final class Trainer implements AutoCloseable {
         }
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         Map<String, Double> val = loaders.validation == null ? Map.of() : validate(loaders.validation, input, step);
-        EpochSummary summary = new EpochSummary(epoch, step, lr, train.means(), val, train.images() / trainSeconds,
+        EpochSummary summary = new EpochSummary(epoch, step, lr, train.means(), val, rate(train.images(), trainSeconds),
                 (System.nanoTime() - start) / 1e9);
         boolean best = !val.isEmpty() && (Double.isNaN(state.bestValLoss()) || summary.validationLoss() < state.bestValLoss());
         String stopReason = advance(summary, best);
@@ -280,6 +280,11 @@ public final class Trainer implements AutoCloseable {
             progress.message(stopReason);
         }
         return stopReason;
+    }
+
+    /** Images per second, 0 where a coarse clock measured no time at all. */
+    private static double rate(long images, double seconds) {
+        return seconds > 0 ? images / seconds : 0;
     }
 
     private Tensor upload(DataLoader.Batch b, Tensor input) {

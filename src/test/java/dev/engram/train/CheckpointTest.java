@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class CheckpointTest {
     private static final Backend CPU = TestBackends.cpu();
@@ -184,6 +186,44 @@ class CheckpointTest {
         for (String part : parts) {
             assertTrue(e.getMessage().contains(part), e.getMessage());
         }
+    }
+
+    /** Saves a checkpoint of a model larger than the tiny one to args[0]; run under a file-size limit. */
+    public static final class SaveInChildProcess {
+        public static void main(String[] args) {
+            try (Autoencoder m = TinyModels.convAe(16).build(CPU, 1); Optimizer opt = CONFIG.optimizer().create(m.parameterStore())) {
+                Checkpoint.save(Path.of(args[0]), m, TinyModels.SPEC, opt, CONFIG, TrainerState.start(1e-3f));
+                System.out.println("saved");
+            } catch (IOException e) {
+                System.out.println("failed: " + e.getMessage());
+                System.exit(3);
+            }
+        }
+    }
+
+    @Test
+    void aSaveThatHitsADiskLimitMidwayLeavesThePreviousCheckpoint() throws IOException, InterruptedException {
+        assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "needs bash to set a file-size limit (ulimit -f)");
+        Path file = dir.resolve("last.safetensors");
+        try (Autoencoder a = TinyModels.convAe(4).build(CPU, 1); Optimizer opt = CONFIG.optimizer().create(a.parameterStore())) {
+            Checkpoint.save(file, a, TinyModels.SPEC, opt, CONFIG, TrainerState.start(1e-3f));
+        }
+        byte[] before = Files.readAllBytes(file);
+        // A child JVM whose files may not grow past 64 KiB: the bigger checkpoint fails part-way
+        // through writing its temporary file, as on a full disk (the JVM ignores SIGXFSZ, so the
+        // write returns EFBIG).
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String command = "ulimit -f 64 && exec \"$0\" --add-modules jdk.incubator.vector -cp \"$1\" \"$2\" \"$3\"";
+        Process child = new ProcessBuilder("/bin/bash", "-c", command, java, System.getProperty("java.class.path"),
+                SaveInChildProcess.class.getName(), file.toString()).redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(3, child.waitFor(), output);
+        assertTrue(output.contains("failed: File too large"), output);
+        assertArrayEquals(before, Files.readAllBytes(file), "the previous checkpoint is intact");
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(List.of(file), s.toList(), "no temporary file is left behind");
+        }
+        Checkpoint.read(file);
     }
 
     @Test

@@ -81,9 +81,20 @@ public final class Trainer implements AutoCloseable {
      * trainer its counters, and the metrics log is cut back to the checkpoint's epoch.
      */
     public static Trainer resume(Checkpoint checkpoint, AutoencoderModel model) {
-        TrainConfig config = checkpoint.trainConfig().orElseThrow(() -> new IllegalArgumentException(
-                checkpoint.file() + ": holds weights only; resuming needs a training checkpoint such as " + LAST));
+        return resume(checkpoint, model, savedConfig(checkpoint).epochs());
+    }
+
+    /**
+     * As {@link #resume(Checkpoint, AutoencoderModel)}, but running to {@code epochs} epochs in
+     * all: a finished run goes on for longer (a cosine schedule stretches to the new length).
+     */
+    public static Trainer resume(Checkpoint checkpoint, AutoencoderModel model, int epochs) {
         TrainerState saved = checkpoint.trainerState().orElseThrow();
+        if (epochs < saved.epoch()) {
+            throw new IllegalArgumentException("Trainer: " + checkpoint.file() + " is at epoch " + saved.epoch()
+                    + "; a resumed run cannot end at epoch " + epochs);
+        }
+        TrainConfig config = savedConfig(checkpoint).toBuilder().epochs(epochs).build();
         checkpoint.restoreModel(model);
         checkpoint.restoreRandom(model);
         Trainer trainer = new Trainer(model, config, checkpoint.modelSpec());
@@ -96,6 +107,11 @@ public final class Trainer implements AutoCloseable {
             throw e;
         }
         return trainer;
+    }
+
+    private static TrainConfig savedConfig(Checkpoint checkpoint) {
+        return checkpoint.trainConfig().orElseThrow(() -> new IllegalArgumentException(
+                checkpoint.file() + ": holds weights only; resuming needs a training checkpoint such as " + LAST));
     }
 
     /** Reads back the summaries of the epochs the checkpoint covers and drops any later line. */

@@ -166,6 +166,20 @@ class TrainerTest {
         TrainerState best = Checkpoint.read(out.resolve(Trainer.BEST)).trainerState().orElseThrow();
         assertEquals(r.state().bestEpoch(), best.epoch());
         assertEquals(r.history().get(best.epoch() - 1).validationLoss(), best.bestValLoss());
+
+        Checkpoint last = Checkpoint.read(out.resolve(Trainer.LAST));
+        try (Autoencoder m = TinyModels.convAe(4).build(CPU, 5)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.resume(last, m, 2));
+            assertTrue(e.getMessage().contains("is at epoch 3; a resumed run cannot end at epoch 2"), e.getMessage());
+            try (Trainer longer = Trainer.resume(last, m, 4)) {
+                TrainResult more = longer.fit(fashion(120), null);
+                assertEquals(4, more.history().size());
+                assertEquals(r.history(), more.history().subList(0, 3), "the earlier epochs are read back from the log");
+                assertEquals(24, more.state().step());
+            }
+        }
+        assertEquals(4, Files.readAllLines(out.resolve(Trainer.METRICS)).size());
+        assertEquals(4, Checkpoint.read(out.resolve(Trainer.LAST)).trainConfig().orElseThrow().epochs());
     }
 
     @Test

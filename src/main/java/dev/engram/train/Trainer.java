@@ -89,12 +89,12 @@ public final class Trainer implements AutoCloseable {
      * all: a finished run goes on for longer (a cosine schedule stretches to the new length).
      */
     public static Trainer resume(Checkpoint checkpoint, AutoencoderModel model, int epochs) {
+        TrainConfig config = savedConfig(checkpoint).toBuilder().epochs(epochs).build();
         TrainerState saved = checkpoint.trainerState().orElseThrow();
         if (epochs < saved.epoch()) {
             throw new IllegalArgumentException("Trainer: " + checkpoint.file() + " is at epoch " + saved.epoch()
                     + "; a resumed run cannot end at epoch " + epochs);
         }
-        TrainConfig config = savedConfig(checkpoint).toBuilder().epochs(epochs).build();
         checkpoint.restoreModel(model);
         checkpoint.restoreRandom(model);
         Trainer trainer = new Trainer(model, config, checkpoint.modelSpec());

@@ -3,6 +3,8 @@ package dev.engram.train;
 import dev.engram.testing.Numerics;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -106,7 +108,7 @@ class ImageMetricsTest {
 
     private static float[] filled(int n, float v) {
         float[] out = new float[n];
-        java.util.Arrays.fill(out, v);
+        Arrays.fill(out, v);
         return out;
     }
 }

@@ -16,7 +16,9 @@ import java.nio.file.NoSuchFileException;
  */
 @Command(name = "engram", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train and use autoencoders (dense, convolutional, denoising, variational).",
-        subcommands = {DoctorCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, ReconstructCommand.class, EncodeCommand.class,
+                DecodeCommand.class, DenoiseCommand.class, SampleCommand.class, InterpolateCommand.class, EmbedCommand.class,
+                DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code of a failed command (usage errors exit with 2, as picocli does). */
     public static final int FAILED = 1;
@@ -26,6 +28,19 @@ public final class Main implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    private PrintStream out = System.out;
+    private PrintStream err = System.err;
+
+    /** Where commands print results and progress (standard output unless run from {@link #run}). */
+    PrintStream out() {
+        return out;
+    }
+
+    /** Where commands print notes such as a backend fallback. */
+    PrintStream err() {
+        return err;
+    }
 
     @Override
     public void run() {
@@ -39,6 +54,8 @@ public final class Main implements Runnable {
     /** Runs a command line and returns its exit code, never exiting the JVM (for tests and embedding). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Main main = new Main();
+        main.out = out;
+        main.err = err;
         CommandLine cmd = new CommandLine(main);
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));

@@ -1,5 +1,8 @@
 package dev.engram.train;
 
+import dev.engram.backend.Backend;
+import dev.engram.model.AutoencoderModel;
+import dev.engram.model.ModelSpec;
 import dev.engram.io.HostTensor;
 import dev.engram.io.Json;
 import dev.engram.io.MalformedDataException;
@@ -197,9 +200,45 @@ public final class Checkpoint {
         }
     }
 
+    /**
+     * The model the checkpoint holds, built on {@code backend} from its spec (a {@link ModelSpec}
+     * in JSON, as engram train writes) with its seed, weights, buffers and random stream.
+     */
+    public AutoencoderModel loadModel(Backend backend) {
+        ModelSpec spec = ModelSpec.parse(modelSpec(), file + " " + KEY_MODEL_SPEC);
+        AutoencoderModel model = spec.build().build(backend, seed());
+        try {
+            restoreModel(model);
+            restoreRandom(model);
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** The seed the model was built with: build the model with it before {@link #restoreRandom}. */
+    public long seed() {
+        return rng().integer("seed");
+    }
+
+    /** Optimizer steps taken when the checkpoint was written; 0 for weights saved outside a training run. */
+    public long step() {
+        String step = metadata.get(KEY_STEP);
+        try {
+            return step == null ? 0 : Long.parseLong(step);
+        } catch (NumberFormatException e) {
+            throw new MalformedDataException(file + ": metadata " + KEY_STEP + " is \"" + step + "\", not a step count");
+        }
+    }
+
+    private JsonFields rng() {
+        return JsonFields.parse(require(KEY_RNG), file + " " + KEY_RNG, Set.of("seed", "counter"));
+    }
+
     /** Moves the model's random stream to where the checkpoint left it; the seeds must agree. */
     public void restoreRandom(Module model) {
-        JsonFields rng = JsonFields.parse(require(KEY_RNG), file + " " + KEY_RNG, Set.of("seed", "counter"));
+        JsonFields rng = rng();
         long seed = rng.integer("seed");
         if (seed != model.random().seed()) {
             throw new IllegalArgumentException(file + ": the checkpoint's random stream has seed " + seed

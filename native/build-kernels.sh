@@ -10,8 +10,10 @@ out="${1:-$root/src/main/resources/dev/engram/kernels}"
 nvcc="${NVCC:-nvcc}"
 mkdir -p "$out"
 
-# Flags that decide the bytes of the images; KernelImagesTest runs this script with the same nvcc.
-common_flags=(-std=c++17 -O3 -I "$root/kernels")
+# Flags that decide the bytes of the images (KernelImagesTest runs this script and compares).
+# -fmad=false: no FMA contraction, so the arithmetic rounds as the CPU backend's Java does (the
+# kernels are memory-bound; the lost FMAs cost nothing measurable).
+common_flags=(-std=c++17 -O3 -fmad=false --extended-lambda -I "$root/kernels")
 
 cd "$root/kernels"
 for src in *.cu; do

@@ -1,0 +1,96 @@
+// Pointwise activations of the CUDA backend (Backend.activationForward/Backward) and the fused
+// bias + activation forward, with the definitions of dev.engram.backend.Activation and the CPU
+// backend's thresholds. For each kind K in relu, leaky_relu, sigmoid, tanh, elu, gelu, softplus:
+//   engram_K_forward_f32(x, y, n, alpha)                  y = f(x); x and y may be the same array
+//   engram_K_backward_f32(x, y, dy, dx, n, alpha)         dx = dy * f'(x) (assigned)
+//   engram_bias_K_forward_f32(x, bias, y, n, C, inner, alpha)
+//       x[n, c, i] += bias[c] (x keeps the pre-activation backward needs), then y = f(x)
+// alpha is the kind's parameter (LeakyReLU slope, ELU alpha, Softplus beta), ignored by the others.
+// The CPU backend evaluates transcendentals in double; these use CUDA's float functions
+// (expm1f, log1pf, tanhf, erfcf: a few ulp), well inside the parity tolerance of float32.
+#include "common.cuh"
+
+#define SOFTPLUS_THRESHOLD 20.0f
+#define SQRT_HALF 0.70710678118654752f
+#define INV_SQRT_2PI 0.39894228040143268f
+
+__device__ __forceinline__ float sigmoid_f(float x) { return 1.0f / (1.0f + expf(-x)); }
+
+// Phi(x) through erfc, which keeps its relative accuracy in the far left tail.
+__device__ __forceinline__ float normal_cdf(float x) { return 0.5f * erfcf(-x * SQRT_HALF); }
+
+// Each kind: forward f(x) and backward dy * f'(x), the latter from x or (sigmoid, tanh) from y.
+struct Relu {
+    __device__ static float fwd(float x, float) { return x != x ? x : fmaxf(x, 0.0f); } // NaN stays NaN
+    __device__ static float bwd(float x, float, float g, float) { return x > 0.0f ? g : 0.0f; }
+};
+struct LeakyRelu {
+    __device__ static float fwd(float x, float a) { return x > 0.0f ? x : a * x; }
+    __device__ static float bwd(float x, float, float g, float a) { return x > 0.0f ? g : g * a; }
+};
+struct Sigmoid {
+    __device__ static float fwd(float x, float) { return sigmoid_f(x); }
+    __device__ static float bwd(float, float s, float g, float) { return g * s * (1.0f - s); }
+};
+struct Tanh {
+    __device__ static float fwd(float x, float) { return tanhf(x); }
+    __device__ static float bwd(float, float t, float g, float) { return g * (1.0f - t * t); }
+};
+struct Elu {
+    __device__ static float fwd(float x, float a) { return x > 0.0f ? x : a * expm1f(x); }
+    __device__ static float bwd(float x, float, float g, float a) { return x > 0.0f ? g : a * expf(x) * g; }
+};
+struct Gelu { // exact GELU, x * Phi(x)
+    __device__ static float fwd(float x, float) { return x * normal_cdf(x); }
+    __device__ static float bwd(float x, float, float g, float) {
+        return g * (normal_cdf(x) + x * expf(-0.5f * x * x) * INV_SQRT_2PI);
+    }
+};
+struct Softplus { // log(1 + exp(beta x)) / beta, linear where beta x > 20 (PyTorch's threshold)
+    __device__ static float fwd(float x, float beta) {
+        float bx = x * beta;
+        return bx > SOFTPLUS_THRESHOLD ? x : log1pf(expf(bx)) / beta;
+    }
+    __device__ static float bwd(float x, float, float g, float beta) {
+        float bx = x * beta;
+        return bx > SOFTPLUS_THRESHOLD ? g : g * sigmoid_f(bx);
+    }
+};
+
+template <typename K>
+__device__ __forceinline__ void activation_backward(const float* x, const float* y, const float* dy, float* dx,
+                                                    long long n, float alpha) {
+    for (long long i = grid_index(); i < n; i += grid_stride()) dx[i] = K::bwd(x[i], y[i], dy[i], alpha);
+}
+
+template <typename K>
+__device__ __forceinline__ void bias_activation_forward(float* x, const float* bias, float* y, long long n,
+                                                        int channels, long long inner, float alpha) {
+    for (long long i = grid_index(); i < n; i += grid_stride()) {
+        float v = x[i] + bias[(i / inner) % channels];
+        x[i] = v;
+        y[i] = K::fwd(v, alpha);
+    }
+}
+
+#define ENGRAM_ACTIVATION(name, K)                                                                              \
+    extern "C" __global__ void ENGRAM_BOUNDS engram_##name##_forward_f32(const float* x, float* y, long long n,  \
+                                                                         float alpha) {                         \
+        map1(x, y, n, [=] __device__(float v, long long) { return K::fwd(v, alpha); });                         \
+    }                                                                                                           \
+    extern "C" __global__ void ENGRAM_BOUNDS engram_##name##_backward_f32(                                      \
+            const float* x, const float* y, const float* dy, float* dx, long long n, float alpha) {             \
+        activation_backward<K>(x, y, dy, dx, n, alpha);                                                         \
+    }                                                                                                           \
+    extern "C" __global__ void ENGRAM_BOUNDS engram_bias_##name##_forward_f32(                                  \
+            float* x, const float* bias, float* y, long long n, int channels, long long inner, float alpha) {   \
+        bias_activation_forward<K>(x, bias, y, n, channels, inner, alpha);                                      \
+    }
+
+ENGRAM_ACTIVATION(relu, Relu)
+ENGRAM_ACTIVATION(leaky_relu, LeakyRelu)
+ENGRAM_ACTIVATION(sigmoid, Sigmoid)
+ENGRAM_ACTIVATION(tanh, Tanh)
+ENGRAM_ACTIVATION(elu, Elu)
+ENGRAM_ACTIVATION(gelu, Gelu)
+ENGRAM_ACTIVATION(softplus, Softplus)

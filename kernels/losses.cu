@@ -1,0 +1,116 @@
+// Losses, the Gaussian KL term and the reparameterisation of the CUDA backend, with the
+// definitions of dev.engram.backend.LossKind and the CPU backend's edge cases (BCE logs clamped at
+// -100, BCE gradient (p - t) / max(p (1 - p), 1e-12), BCE-with-logits through exp(-|x|)).
+//
+// Forward is a two-pass reduction: engram_loss_K_partial_f32 writes one double per block, then
+// engram_reduce_finish (elementwise.cu) writes out[0] = scale * their sum. For K in mse, l1, bce,
+// bce_with_logits. Backward assigns dpred = scale * d loss / d pred.
+//
+// The VAE ops see stats [N, 2L]: row r holds mu at r * 2L + j and logvar at r * 2L + L + j;
+// `terms` = N * L elements of z.
+#include "common.cuh"
+
+#define LOG_FLOOR -100.0f
+#define BCE_GRAD_EPS 1e-12f
+
+struct Mse {
+    __device__ static double term(float p, float t) {
+        double d = (double) p - t;
+        return d * d;
+    }
+    // In double, as the CPU backend, so the two agree bit for bit.
+    __device__ static float grad(float p, float t, float scale) { return (float) (scale * 2.0 * ((double) p - t)); }
+};
+struct L1 {
+    __device__ static double term(float p, float t) { return fabs((double) p - t); }
+    __device__ static float grad(float p, float t, float scale) {
+        float d = p - t; // sign(d), 0 at 0, NaN for NaN: Math.signum
+        return scale * (d > 0.0f ? 1.0f : d < 0.0f ? -1.0f : d);
+    }
+};
+struct Bce {
+    __device__ static double term(float p, float t) {
+        float log_p = fmaxf(logf(p), LOG_FLOOR);
+        float log_1mp = fmaxf(log1pf(-p), LOG_FLOOR);
+        return -((double) t * log_p + (1.0 - t) * log_1mp);
+    }
+    __device__ static float grad(float p, float t, float scale) {
+        return scale * ((p - t) / fmaxf(p * (1.0f - p), BCE_GRAD_EPS));
+    }
+};
+struct BceWithLogits {
+    __device__ static double term(float x, float t) {
+        return (double) fmaxf(x, 0.0f) - (double) x * t + log1pf(expf(-fabsf(x)));
+    }
+    __device__ static float grad(float x, float t, float scale) {
+        float e = expf(-fabsf(x)); // neither branch overflows
+        float s = x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+        return scale * (s - t);
+    }
+};
+
+#define ENGRAM_LOSS(name, K)                                                                                    \
+    extern "C" __global__ void ENGRAM_BOUNDS engram_loss_##name##_partial_f32(                                  \
+            const float* pred, const float* target, long long n, double* partial) {                             \
+        partial_sums(n, partial, [=] __device__(long long i) { return K::term(pred[i], target[i]); });          \
+    }                                                                                                           \
+    extern "C" __global__ void ENGRAM_BOUNDS engram_loss_##name##_backward_f32(                                 \
+            const float* pred, const float* target, float scale, float* dpred, long long n) {                   \
+        map2(pred, target, dpred, n, [=] __device__(float p, float t) { return K::grad(p, t, scale); });        \
+    }
+
+ENGRAM_LOSS(mse, Mse)
+ENGRAM_LOSS(l1, L1)
+ENGRAM_LOSS(bce, Bce)
+ENGRAM_LOSS(bce_with_logits, BceWithLogits)
+
+// Index in stats of mu for element i of z (its logvar is `latent` further on).
+__device__ __forceinline__ long long mu_index(long long i, int latent) {
+    return i / latent * 2 * latent + i % latent;
+}
+
+// Pass 1 of the KL term: sum of -0.5 (1 + logvar - mu^2 - exp(logvar)), in double (latents are
+// small; the cancellation inside the term would cost float its relative accuracy).
+extern "C" __global__ void ENGRAM_BOUNDS engram_gaussian_kl_partial_f32(const float* stats, long long terms,
+                                                                        int latent, double* partial) {
+    partial_sums(terms, partial, [=] __device__(long long i) {
+        long long at = mu_index(i, latent);
+        double mu = stats[at];
+        double logvar = stats[at + latent];
+        return -0.5 * (1.0 + logvar - mu * mu - exp(logvar));
+    });
+}
+
+// dstats += scale * d KL / d stats: accumulates, as Backend.gaussianKlBackward says.
+extern "C" __global__ void ENGRAM_BOUNDS engram_gaussian_kl_backward_f32(const float* stats, float scale,
+                                                                         float* dstats, long long terms, int latent) {
+    for (long long i = grid_index(); i < terms; i += grid_stride()) {
+        long long at = mu_index(i, latent);
+        double mu = stats[at];
+        double logvar = stats[at + latent];
+        dstats[at] += (float) (scale * mu);
+        dstats[at + latent] += (float) (scale * 0.5 * (exp(logvar) - 1.0));
+    }
+}
+
+// z = mu + exp(logvar / 2) * eps, with eps and z [N, L].
+extern "C" __global__ void ENGRAM_BOUNDS engram_reparameterize_forward_f32(const float* stats, const float* eps,
+                                                                           float* z, long long terms, int latent) {
+    for (long long i = grid_index(); i < terms; i += grid_stride()) {
+        long long at = mu_index(i, latent);
+        z[i] = (float) (stats[at] + exp(0.5 * stats[at + latent]) * eps[i]);
+    }
+}
+
+// dstats = (dz, dz * eps * exp(logvar / 2) / 2), assigned; the product order is the CPU backend's.
+extern "C" __global__ void ENGRAM_BOUNDS engram_reparameterize_backward_f32(const float* stats, const float* eps,
+                                                                            const float* dz, float* dstats,
+                                                                            long long terms, int latent) {
+    for (long long i = grid_index(); i < terms; i += grid_stride()) {
+        long long at = mu_index(i, latent);
+        double std = exp(0.5 * stats[at + latent]);
+        float g = dz[i];
+        dstats[at] = g;
+        dstats[at + latent] = (float) ((double) (g * eps[i]) * std * 0.5);
+    }
+}

@@ -1,0 +1,67 @@
+// Philox4x32-10 with engram's mapping, bit for bit the same as dev.engram.backend.Philox:
+// key = (low, high) words of the seed; counter = (low, high) words of offset + i / 4, then 0, 0;
+// element i takes lane i % 4. Uniforms are (bits >> 8) * 2^-24 in [0, 1).
+// __host__ __device__ so that a host test program checks it against the Java generator.
+#pragma once
+
+#include <stdint.h>
+
+#define ENGRAM_HD __host__ __device__ __forceinline__
+
+struct PhiloxBlock {
+    uint32_t v[4];
+};
+
+ENGRAM_HD uint32_t philox_mulhi(uint32_t a, uint32_t b) {
+#ifdef __CUDA_ARCH__
+    return __umulhi(a, b);
+#else
+    return (uint32_t) (((uint64_t) a * b) >> 32);
+#endif
+}
+
+ENGRAM_HD PhiloxBlock philox4x32_10(uint32_t c0, uint32_t c1, uint32_t c2, uint32_t c3, uint32_t k0, uint32_t k1) {
+    const uint32_t M0 = 0xD2511F53u, M1 = 0xCD9E8D57u, W0 = 0x9E3779B9u, W1 = 0xBB67AE85u;
+    for (int round = 0; round < 10; round++) {
+        if (round > 0) {
+            k0 += W0;
+            k1 += W1;
+        }
+        uint32_t hi0 = philox_mulhi(M0, c0), lo0 = M0 * c0;
+        uint32_t hi1 = philox_mulhi(M1, c2), lo1 = M1 * c2;
+        uint32_t n0 = hi1 ^ c1 ^ k0;
+        uint32_t n2 = hi0 ^ c3 ^ k1;
+        c0 = n0;
+        c1 = lo1;
+        c2 = n2;
+        c3 = lo0;
+    }
+    PhiloxBlock b = {{c0, c1, c2, c3}};
+    return b;
+}
+
+// The block at 64-bit counter `counter` for `seed` (Philox.block(long, long, int[])).
+ENGRAM_HD PhiloxBlock philox_block(unsigned long long seed, unsigned long long counter) {
+    return philox4x32_10((uint32_t) counter, (uint32_t) (counter >> 32), 0u, 0u, (uint32_t) seed,
+                         (uint32_t) (seed >> 32));
+}
+
+// A uniform in [0, 1): exact (24 bits times a power of two), so identical on every platform.
+ENGRAM_HD float philox_uniform(uint32_t bits) {
+    return (float) (bits >> 8) * 0x1p-24f;
+}
+
+// A uniform in (0, 1], safe under log.
+ENGRAM_HD float philox_uniform_open_zero(uint32_t bits) {
+    return (float) ((bits >> 8) + 1u) * 0x1p-24f;
+}
+
+// Box-Muller on one lane pair, in double like Philox.boxMuller: n0 = r cos(theta), n1 = r sin(theta).
+// Bits match the Java generator except where libm's log/cos/sin round differently from
+// java.lang.Math's (at most 1 ulp in double), which can move the float result by 1 ulp.
+ENGRAM_HD void philox_box_muller(uint32_t a, uint32_t b, float* n0, float* n1) {
+    double r = sqrt(-2.0 * log((double) philox_uniform_open_zero(a)));
+    double theta = 2.0 * 3.141592653589793 * (double) philox_uniform(b);
+    *n0 = (float) (r * cos(theta));
+    *n1 = (float) (r * sin(theta));
+}

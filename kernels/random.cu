@@ -1,0 +1,62 @@
+// Philox random numbers and dropout of the CUDA backend (Backend.randomUniform/randomNormal/
+// dropoutForward/dropoutBackward). One thread per Philox block: thread b draws the block at
+// counter offset + b and writes elements 4b .. 4b + 3, so the stream is the CPU backend's:
+// uniforms and dropout masks bit for bit, normals to within 1 float ulp (libm; see philox.cuh).
+#include "common.cuh"
+#include "philox.cuh"
+
+// Writes v.x .. v.w to t[4b] .. t[4b + 3], the lanes inside [0, n); one float4 store for a full
+// block. Unrolled with constant lane indices so that v stays in registers.
+__device__ __forceinline__ void store_block(float* t, long long b, long long n, float4 v) {
+    long long base = b << 2;
+    if (base + 4 <= n && aligned16(t)) {
+        reinterpret_cast<float4*>(t)[b] = v;
+        return;
+    }
+    const float lanes[4] = {v.x, v.y, v.z, v.w};
+#pragma unroll
+    for (int j = 0; j < 4; j++) {
+        if (base + j < n) t[base + j] = lanes[j];
+    }
+}
+
+// t = lo + u * (hi - lo), u uniform in [0, 1).
+extern "C" __global__ void ENGRAM_BOUNDS engram_random_uniform_f32(float* t, long long n, unsigned long long seed,
+                                                                   unsigned long long offset, float lo, float hi) {
+    float range = hi - lo;
+    long long blocks = (n + 3) >> 2;
+    for (long long b = grid_index(); b < blocks; b += grid_stride()) {
+        PhiloxBlock bits = philox_block(seed, offset + b);
+        store_block(t, b, n, make_float4(lo + philox_uniform(bits.v[0]) * range, lo + philox_uniform(bits.v[1]) * range,
+                                         lo + philox_uniform(bits.v[2]) * range, lo + philox_uniform(bits.v[3]) * range));
+    }
+}
+
+// t = mean + std * normal, Box-Muller on lanes (0, 1) and (2, 3).
+extern "C" __global__ void ENGRAM_BOUNDS engram_random_normal_f32(float* t, long long n, unsigned long long seed,
+                                                                  unsigned long long offset, float mean, float std) {
+    long long blocks = (n + 3) >> 2;
+    for (long long b = grid_index(); b < blocks; b += grid_stride()) {
+        PhiloxBlock bits = philox_block(seed, offset + b);
+        float z0, z1, z2, z3;
+        philox_box_muller(bits.v[0], bits.v[1], &z0, &z1);
+        philox_box_muller(bits.v[2], bits.v[3], &z2, &z3);
+        store_block(t, b, n, make_float4(mean + std * z0, mean + std * z1, mean + std * z2, mean + std * z3));
+    }
+}
+
+// dst = src / (1 - p) where the element's uniform is >= p, else 0: dropout forward (src = x,
+// dst = y) and backward (src = dy, dst = dx) with the same (p, seed, offset) share the mask.
+extern "C" __global__ void ENGRAM_BOUNDS engram_dropout_f32(const float* src, float* dst, long long n, float p,
+                                                            unsigned long long seed, unsigned long long offset) {
+    float scale = 1.0f / (1.0f - p);
+    long long blocks = (n + 3) >> 2;
+    for (long long b = grid_index(); b < blocks; b += grid_stride()) {
+        PhiloxBlock bits = philox_block(seed, offset + b);
+        long long base = b << 2;
+#pragma unroll
+        for (int j = 0; j < 4; j++) {
+            if (base + j < n) dst[base + j] = philox_uniform(bits.v[j]) >= p ? src[base + j] * scale : 0.0f;
+        }
+    }
+}

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <stdint.h>
+#include <vector_functions.h>
 
 #define ENGRAM_HD __host__ __device__ __forceinline__
 
@@ -64,4 +65,26 @@ ENGRAM_HD void philox_box_muller(uint32_t a, uint32_t b, float* n0, float* n1) {
     double theta = 2.0 * 3.141592653589793 * (double) philox_uniform(b);
     *n0 = (float) (r * cos(theta));
     *n1 = (float) (r * sin(theta));
+}
+
+// The 4 elements of block `counter` of a uniform fill: lo + u * (hi - lo) (CpuRandom.uniform).
+ENGRAM_HD float4 philox_uniform_block(unsigned long long seed, unsigned long long counter, float lo, float hi) {
+    float range = hi - lo;
+    PhiloxBlock b = philox_block(seed, counter);
+    return make_float4(lo + philox_uniform(b.v[0]) * range, lo + philox_uniform(b.v[1]) * range,
+                       lo + philox_uniform(b.v[2]) * range, lo + philox_uniform(b.v[3]) * range);
+}
+
+// The 4 elements of block `counter` of a normal fill: mean + std * n (CpuRandom.normal).
+ENGRAM_HD float4 philox_normal_block(unsigned long long seed, unsigned long long counter, float mean, float std) {
+    PhiloxBlock b = philox_block(seed, counter);
+    float z0, z1, z2, z3;
+    philox_box_muller(b.v[0], b.v[1], &z0, &z1);
+    philox_box_muller(b.v[2], b.v[3], &z2, &z3);
+    return make_float4(mean + std * z0, mean + std * z1, mean + std * z2, mean + std * z3);
+}
+
+// One element of inverted dropout: kept (times scale = 1 / (1 - p)) where its uniform is >= p.
+ENGRAM_HD float philox_dropout(uint32_t bits, float src, float p, float scale) {
+    return philox_uniform(bits) >= p ? src * scale : 0.0f;
 }

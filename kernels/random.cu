@@ -2,6 +2,8 @@
 // dropoutForward/dropoutBackward). One thread per Philox block: thread b draws the block at
 // counter offset + b and writes elements 4b .. 4b + 3, so the stream is the CPU backend's:
 // uniforms and dropout masks bit for bit, normals to within 1 float ulp (libm; see philox.cuh).
+// The values come from the __host__ __device__ functions of philox.cuh, which
+// kernels/host/philox_check.cu runs on the host against the Java generator.
 #include "common.cuh"
 #include "philox.cuh"
 
@@ -23,12 +25,9 @@ __device__ __forceinline__ void store_block(float* t, long long b, long long n, 
 // t = lo + u * (hi - lo), u uniform in [0, 1).
 extern "C" __global__ void ENGRAM_BOUNDS engram_random_uniform_f32(float* t, long long n, unsigned long long seed,
                                                                    unsigned long long offset, float lo, float hi) {
-    float range = hi - lo;
     long long blocks = (n + 3) >> 2;
     for (long long b = grid_index(); b < blocks; b += grid_stride()) {
-        PhiloxBlock bits = philox_block(seed, offset + b);
-        store_block(t, b, n, make_float4(lo + philox_uniform(bits.v[0]) * range, lo + philox_uniform(bits.v[1]) * range,
-                                         lo + philox_uniform(bits.v[2]) * range, lo + philox_uniform(bits.v[3]) * range));
+        store_block(t, b, n, philox_uniform_block(seed, offset + b, lo, hi));
     }
 }
 
@@ -37,11 +36,7 @@ extern "C" __global__ void ENGRAM_BOUNDS engram_random_normal_f32(float* t, long
                                                                   unsigned long long offset, float mean, float std) {
     long long blocks = (n + 3) >> 2;
     for (long long b = grid_index(); b < blocks; b += grid_stride()) {
-        PhiloxBlock bits = philox_block(seed, offset + b);
-        float z0, z1, z2, z3;
-        philox_box_muller(bits.v[0], bits.v[1], &z0, &z1);
-        philox_box_muller(bits.v[2], bits.v[3], &z2, &z3);
-        store_block(t, b, n, make_float4(mean + std * z0, mean + std * z1, mean + std * z2, mean + std * z3));
+        store_block(t, b, n, philox_normal_block(seed, offset + b, mean, std));
     }
 }
 
@@ -56,7 +51,7 @@ extern "C" __global__ void ENGRAM_BOUNDS engram_dropout_f32(const float* src, fl
         long long base = b << 2;
 #pragma unroll
         for (int j = 0; j < 4; j++) {
-            if (base + j < n) dst[base + j] = philox_uniform(bits.v[j]) >= p ? src[base + j] * scale : 0.0f;
+            if (base + j < n) dst[base + j] = philox_dropout(bits.v[j], src[base + j], p, scale);
         }
     }
 }

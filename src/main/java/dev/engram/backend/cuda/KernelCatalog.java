@@ -132,6 +132,15 @@ public final class KernelCatalog {
                 ptr("factor"));
         add(f, "engram_scale_by_device_factor_f32", ptr("g"), i64("n"), ptr("factor"));
 
+        f = "normalization";
+        add(f, "engram_layer_norm_forward_f32", ptr("x"), ptr("gamma"), ptr("beta"), ptr("y"), ptr("save_mean"),
+                ptr("save_inv_std"), i64("rows"), i32("d"), f32("eps"));
+        // Launch params before data: dx may share memory with dy or x.
+        add(f, "engram_layer_norm_backward_params_f32", ptr("x"), ptr("dy"), ptr("save_mean"), ptr("save_inv_std"),
+                ptr("dgamma"), ptr("dbeta"), i64("rows"), i32("d"));
+        add(f, "engram_layer_norm_backward_data_f32", ptr("x"), ptr("dy"), ptr("gamma"), ptr("save_mean"),
+                ptr("save_inv_std"), ptr("dx"), i64("rows"), i32("d"));
+
         f = "pooling";
         add(f, "engram_max_pool2d_forward_f32", concat(POOL, ptr("x"), ptr("y")));
         add(f, "engram_max_pool2d_backward_f32", concat(POOL, ptr("x"), ptr("dy"), ptr("dx")));

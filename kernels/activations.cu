@@ -10,52 +10,7 @@
 // (expm1f, log1pf, tanhf, erfcf: a few ulp), well inside the parity tolerance of float32.
 #include "common.cuh"
 
-#define SOFTPLUS_THRESHOLD 20.0f
-#define SQRT_HALF 0.70710678118654752f
-#define INV_SQRT_2PI 0.39894228040143268f
-
-__device__ __forceinline__ float sigmoid_f(float x) { return 1.0f / (1.0f + expf(-x)); }
-
-// Phi(x) through erfc, which keeps its relative accuracy in the far left tail.
-__device__ __forceinline__ float normal_cdf(float x) { return 0.5f * erfcf(-x * SQRT_HALF); }
-
-// Each kind: forward f(x) and backward dy * f'(x), the latter from x or (sigmoid, tanh) from y.
-struct Relu {
-    __device__ static float fwd(float x, float) { return x != x ? x : fmaxf(x, 0.0f); } // NaN stays NaN
-    __device__ static float bwd(float x, float, float g, float) { return x > 0.0f ? g : 0.0f; }
-};
-struct LeakyRelu {
-    __device__ static float fwd(float x, float a) { return x > 0.0f ? x : a * x; }
-    __device__ static float bwd(float x, float, float g, float a) { return x > 0.0f ? g : g * a; }
-};
-struct Sigmoid {
-    __device__ static float fwd(float x, float) { return sigmoid_f(x); }
-    __device__ static float bwd(float, float s, float g, float) { return g * s * (1.0f - s); }
-};
-struct Tanh {
-    __device__ static float fwd(float x, float) { return tanhf(x); }
-    __device__ static float bwd(float, float t, float g, float) { return g * (1.0f - t * t); }
-};
-struct Elu {
-    __device__ static float fwd(float x, float a) { return x > 0.0f ? x : a * expm1f(x); }
-    __device__ static float bwd(float x, float, float g, float a) { return x > 0.0f ? g : a * expf(x) * g; }
-};
-struct Gelu { // exact GELU, x * Phi(x)
-    __device__ static float fwd(float x, float) { return x * normal_cdf(x); }
-    __device__ static float bwd(float x, float, float g, float) {
-        return g * (normal_cdf(x) + x * expf(-0.5f * x * x) * INV_SQRT_2PI);
-    }
-};
-struct Softplus { // log(1 + exp(beta x)) / beta, linear where beta x > 20 (PyTorch's threshold)
-    __device__ static float fwd(float x, float beta) {
-        float bx = x * beta;
-        return bx > SOFTPLUS_THRESHOLD ? x : log1pf(expf(bx)) / beta;
-    }
-    __device__ static float bwd(float x, float, float g, float beta) {
-        float bx = x * beta;
-        return bx > SOFTPLUS_THRESHOLD ? g : g * sigmoid_f(bx);
-    }
-};
+#include "activations.cuh"
 
 template <typename K>
 __device__ __forceinline__ void activation_backward(const float* x, const float* y, const float* dy, float* dx,

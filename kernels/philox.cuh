@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <vector_functions.h>
 
-#define ENGRAM_HD __host__ __device__ __forceinline__
+#include "hd.cuh"
 
 struct PhiloxBlock {
     uint32_t v[4];

@@ -30,15 +30,11 @@ class PhiloxHostCheckTest {
 
     @TempDir
     static Path temp;
-    private static String checker;
+    private static HostChecker checker;
 
     @BeforeAll
     static void compileTheChecker() throws Exception {
-        CudaTools.require("nvcc");
-        checker = temp.resolve("philox_check").toString();
-        CudaTools.Result r = CudaTools.run(List.of("nvcc", "-std=c++17", "-O2", "-o", checker,
-                "kernels/host/philox_check.cu"), "");
-        assertEquals(0, r.exitCode(), "nvcc failed on kernels/host/philox_check.cu:\n" + r.output());
+        checker = HostChecker.compile("philox_check.cu", temp);
     }
 
     @Test
@@ -132,22 +128,11 @@ class PhiloxHostCheckTest {
     }
 
     private static String hex(float f) {
-        return Integer.toHexString(Float.floatToRawIntBits(f));
+        return HostChecker.hex(f);
     }
 
     /** Runs the checker on the requests; one line of hex words per request. */
     private static List<int[]> hexLines(String requests) throws Exception {
-        CudaTools.Result r = CudaTools.run(List.of(checker), requests);
-        assertEquals(0, r.exitCode(), "philox_check failed:\n" + r.output());
-        List<int[]> lines = new ArrayList<>();
-        for (String line : r.output().split("\n")) {
-            String[] words = line.trim().split("\\s+");
-            int[] bits = new int[words.length];
-            for (int i = 0; i < words.length; i++) {
-                bits[i] = Integer.parseUnsignedInt(words[i], 16);
-            }
-            lines.add(bits);
-        }
-        return lines;
+        return checker.run(requests).stream().map(HostChecker::words).toList();
     }
 }

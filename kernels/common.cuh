@@ -67,6 +67,8 @@ __device__ __forceinline__ void map2(const float* a, const float* b, float* out,
 
 // The sum of v over the block, in a fixed order (warp shuffles, then warp 0 over the warp sums):
 // the same inputs give the same bits on every run. The result is valid in thread 0 only.
+// The block must be whole warps, at most ENGRAM_THREADS threads (the launch bounds enforce the
+// latter).
 __device__ __forceinline__ double block_sum(double v) {
     __shared__ double warp_sums[ENGRAM_WARPS];
     for (int delta = 16; delta > 0; delta >>= 1) v += __shfl_down_sync(0xffffffffu, v, delta);
@@ -76,7 +78,7 @@ __device__ __forceinline__ double block_sum(double v) {
     __syncthreads();
     v = 0;
     if (warp == 0) {
-        if (lane < ENGRAM_WARPS) v = warp_sums[lane];
+        if (lane < (int) (blockDim.x >> 5)) v = warp_sums[lane];
         for (int delta = 16; delta > 0; delta >>= 1) v += __shfl_down_sync(0xffffffffu, v, delta);
     }
     __syncthreads(); // warp_sums may be reused by a following block_sum

@@ -24,6 +24,10 @@ import java.util.Map;
  * block into a workspace of at least gridDim doubles, then {@code engram_reduce_finish} (or
  * {@code engram_clip_norm_finish}), launched with one block, sums them in order. The grid of the
  * first pass must depend only on the element count, so results are reproducible run to run.
+ * Grids that are not free: {@code engram_bias_backward_planes_f32} takes exactly one block per
+ * channel; the layer-norm forward and data-backward kernels work a row per block (any grid, rows
+ * grid-stride over the blocks). Adam's host scalars are computed in double as the CPU backend
+ * does, and {@code decoupled} is 1 only for AdamW with a non-zero weight decay.
  */
 public final class KernelCatalog {
 

@@ -27,53 +27,29 @@ ENGRAM_LOSS(l1, L1)
 ENGRAM_LOSS(bce, Bce)
 ENGRAM_LOSS(bce_with_logits, BceWithLogits)
 
-// Index in stats of mu for element i of z (its logvar is `latent` further on).
-__device__ __forceinline__ long long mu_index(long long i, int latent) {
-    return i / latent * 2 * latent + i % latent;
-}
-
-// Pass 1 of the KL term: sum of -0.5 (1 + logvar - mu^2 - exp(logvar)), in double (latents are
-// small; the cancellation inside the term would cost float its relative accuracy).
+// Pass 1 of the KL term: sum of gaussian_kl_term over the latents, in double.
 extern "C" __global__ void ENGRAM_BOUNDS engram_gaussian_kl_partial_f32(const float* stats, long long terms,
                                                                         int latent, double* partial) {
-    partial_sums(terms, partial, [=] __device__(long long i) {
-        long long at = mu_index(i, latent);
-        double mu = stats[at];
-        double logvar = stats[at + latent];
-        return -0.5 * (1.0 + logvar - mu * mu - exp(logvar));
-    });
+    partial_sums(terms, partial, [=] __device__(long long i) { return gaussian_kl_term(stats, i, latent); });
 }
 
 // dstats += scale * d KL / d stats: accumulates, as Backend.gaussianKlBackward says.
 extern "C" __global__ void ENGRAM_BOUNDS engram_gaussian_kl_backward_f32(const float* stats, float scale,
                                                                          float* dstats, long long terms, int latent) {
     for (long long i = grid_index(); i < terms; i += grid_stride()) {
-        long long at = mu_index(i, latent);
-        double mu = stats[at];
-        double logvar = stats[at + latent];
-        dstats[at] += (float) (scale * mu);
-        dstats[at + latent] += (float) (scale * 0.5 * (exp(logvar) - 1.0));
+        gaussian_kl_backward_at(stats, scale, dstats, i, latent);
     }
 }
 
-// z = mu + exp(logvar / 2) * eps, with eps and z [N, L].
 extern "C" __global__ void ENGRAM_BOUNDS engram_reparameterize_forward_f32(const float* stats, const float* eps,
                                                                            float* z, long long terms, int latent) {
-    for (long long i = grid_index(); i < terms; i += grid_stride()) {
-        long long at = mu_index(i, latent);
-        z[i] = (float) (stats[at] + exp(0.5 * stats[at + latent]) * eps[i]);
-    }
+    for (long long i = grid_index(); i < terms; i += grid_stride()) z[i] = reparameterize_at(stats, eps, i, latent);
 }
 
-// dstats = (dz, dz * eps * exp(logvar / 2) / 2), assigned; the product order is the CPU backend's.
 extern "C" __global__ void ENGRAM_BOUNDS engram_reparameterize_backward_f32(const float* stats, const float* eps,
                                                                             const float* dz, float* dstats,
                                                                             long long terms, int latent) {
     for (long long i = grid_index(); i < terms; i += grid_stride()) {
-        long long at = mu_index(i, latent);
-        double std = exp(0.5 * stats[at + latent]);
-        float g = dz[i];
-        dstats[at] = g;
-        dstats[at + latent] = (float) ((double) (g * eps[i]) * std * 0.5);
+        reparameterize_backward_at(stats, eps, dz, dstats, i, latent);
     }
 }

@@ -43,3 +43,46 @@ struct BceWithLogits {
         return scale * (s - t);
     }
 };
+
+// ---------------------------------------------------------------- VAE: KL term and reparameterisation
+// stats [N, 2L]: row r holds mu at r * 2L + j and logvar at r * 2L + L + j; i indexes z [N, L].
+// In double, as the CPU backend (latents are small; the cancellation inside the KL term would
+// cost float its relative accuracy).
+
+// Index in stats of mu for element i of z (its logvar is `latent` further on).
+ENGRAM_HD long long mu_index(long long i, int latent) {
+    return i / latent * 2 * latent + i % latent;
+}
+
+// -0.5 (1 + logvar - mu^2 - exp(logvar)) for latent i.
+ENGRAM_HD double gaussian_kl_term(const float* stats, long long i, int latent) {
+    long long at = mu_index(i, latent);
+    double mu = stats[at];
+    double logvar = stats[at + latent];
+    return -0.5 * (1.0 + logvar - mu * mu - exp(logvar));
+}
+
+// dstats += scale (mu, (exp(logvar) - 1) / 2) for latent i.
+ENGRAM_HD void gaussian_kl_backward_at(const float* stats, float scale, float* dstats, long long i, int latent) {
+    long long at = mu_index(i, latent);
+    double mu = stats[at];
+    double logvar = stats[at + latent];
+    dstats[at] += (float) (scale * mu);
+    dstats[at + latent] += (float) (scale * 0.5 * (exp(logvar) - 1.0));
+}
+
+// z = mu + exp(logvar / 2) eps.
+ENGRAM_HD float reparameterize_at(const float* stats, const float* eps, long long i, int latent) {
+    long long at = mu_index(i, latent);
+    return (float) (stats[at] + exp(0.5 * stats[at + latent]) * eps[i]);
+}
+
+// dstats = (dz, dz eps exp(logvar / 2) / 2), assigned; the product order is the CPU backend's.
+ENGRAM_HD void reparameterize_backward_at(const float* stats, const float* eps, const float* dz, float* dstats,
+                                          long long i, int latent) {
+    long long at = mu_index(i, latent);
+    double std = exp(0.5 * stats[at + latent]);
+    float g = dz[i];
+    dstats[at] = g;
+    dstats[at + latent] = (float) ((double) (g * eps[i]) * std * 0.5);
+}

@@ -3,6 +3,7 @@
 // all. The per-element arithmetic is the CPU backend's, in float and in the same order (the build
 // turns off FMA contraction), so both backends take the same step bit for bit.
 #include "common.cuh"
+#include "optimizers.cuh"
 
 // Added to the norm before dividing, as torch.nn.utils.clip_grad_norm_ does.
 #define CLIP_EPS 1e-6
@@ -15,14 +16,7 @@ extern "C" __global__ void ENGRAM_BOUNDS engram_sgd_step_f32(float* p, const flo
                                                              float weight_decay, int nesterov, int first_step) {
     float keep = (float) (1.0 - (double) dampening);
     for (long long i = grid_index(); i < n; i += grid_stride()) {
-        float pi = p[i];
-        float gi = weight_decay != 0.0f ? g[i] + weight_decay * pi : g[i];
-        if (momentum != 0.0f) {
-            float b = first_step ? gi : momentum * buf[i] + keep * gi;
-            buf[i] = b;
-            gi = nesterov ? gi + momentum * b : b;
-        }
-        p[i] = pi - lr * gi;
+        sgd_update(p, g, buf, i, lr, momentum, keep, weight_decay, nesterov, first_step);
     }
 }
 
@@ -36,19 +30,8 @@ extern "C" __global__ void ENGRAM_BOUNDS engram_adam_step_f32(float* p, const fl
     float one_minus_beta1 = (float) (1.0 - (double) beta1);
     float one_minus_beta2 = (float) (1.0 - (double) beta2);
     for (long long i = grid_index(); i < n; i += grid_stride()) {
-        float pi = p[i];
-        float gi = g[i];
-        if (decoupled) {
-            pi *= decay;
-        } else if (l2 != 0.0f) {
-            gi += l2 * pi;
-        }
-        float mi = beta1 * m[i] + one_minus_beta1 * gi;
-        float vi = beta2 * v[i] + one_minus_beta2 * gi * gi;
-        m[i] = mi;
-        v[i] = vi;
-        float denom = sqrtf(vi) / bias_correction2_sqrt + eps;
-        p[i] = pi - step_size * mi / denom;
+        adam_update(p, g, m, v, i, beta1, beta2, one_minus_beta1, one_minus_beta2, eps, step_size,
+                    bias_correction2_sqrt, decay, l2, decoupled);
     }
 }
 

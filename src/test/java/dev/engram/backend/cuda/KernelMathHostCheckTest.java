@@ -162,6 +162,99 @@ class KernelMathHostCheckTest {
         }
     }
 
+    @Test
+    void sgdStepsEqualTheCpuBackendBitForBit() throws Exception {
+        int n = 203;
+        // lr, momentum, dampening, weight decay, nesterov, first step
+        Object[][] configs = {{0.1f, 0f, 0f, 0f, false, false}, {0.05f, 0.9f, 0f, 1e-2f, false, true},
+            {0.05f, 0.9f, 0.1f, 0f, false, false}, {0.05f, 0.9f, 0f, 1e-3f, true, false}};
+        for (Object[] c : configs) {
+            float lr = (float) c[0];
+            float momentum = (float) c[1];
+            float dampening = (float) c[2];
+            float wd = (float) c[3];
+            boolean nesterov = (boolean) c[4];
+            boolean first = (boolean) c[5];
+            float[] p = Numerics.toFloat(Numerics.uniform(20, n, -1, 1));
+            float[] g = Numerics.toFloat(Numerics.uniform(21, n, -1, 1));
+            float[] buf = Numerics.toFloat(Numerics.uniform(22, n, -1, 1));
+            List<String> out = checker.run("step sgd " + n + " " + hex(lr) + " " + hex(momentum) + " " + hex(dampening)
+                    + " " + hex(wd) + " " + (nesterov ? 1 : 0) + " " + (first ? 1 : 0) + "\n"
+                    + hexLine(p) + hexLine(g) + hexLine(buf));
+            try (Tensor tp = CPU.fromHost(p, Shape.of(n)); Tensor tg = CPU.fromHost(g, Shape.of(n));
+                 Tensor tb = CPU.fromHost(buf, Shape.of(n))) {
+                CPU.sgdStep(tp, tg, momentum != 0f ? tb : null, lr, momentum, dampening, wd, nesterov, first);
+                String what = "SGD " + java.util.Arrays.toString(c);
+                assertArrayEquals(tp.toFloatArray(), floats(out.get(0)), what + ": param");
+                assertArrayEquals(tb.toFloatArray(), floats(out.get(1)), what + ": momentum buffer");
+            }
+        }
+    }
+
+    @Test
+    void adamStepsEqualTheCpuBackendBitForBit() throws Exception {
+        int n = 203;
+        float lr = 1e-3f;
+        float beta1 = 0.9f;
+        float beta2 = 0.999f;
+        float eps = 1e-8f;
+        // weight decay, decoupled (AdamW), step
+        Object[][] configs = {{0f, false, 1}, {1e-2f, false, 7}, {1e-2f, true, 3}};
+        for (Object[] c : configs) {
+            float wd = (float) c[0];
+            boolean adamW = (boolean) c[1];
+            int step = (int) c[2];
+            float[] p = Numerics.toFloat(Numerics.uniform(30, n, -1, 1));
+            float[] g = Numerics.toFloat(Numerics.uniform(31, n, -1, 1));
+            float[] m = Numerics.toFloat(Numerics.uniform(32, n, -0.1, 0.1));
+            float[] v = Numerics.toFloat(Numerics.uniform(33, n, 0, 0.01));
+            // The host's share of the step, as KernelCatalog documents for engram_adam_step_f32.
+            float stepSize = (float) (lr / (1 - Math.pow(beta1, step)));
+            float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, step));
+            float decay = (float) (1.0 - (double) lr * wd);
+            float l2 = adamW ? 0f : wd;
+            int decoupled = adamW && wd != 0f ? 1 : 0;
+            List<String> out = checker.run("step adam " + n + " " + hex(beta1) + " " + hex(beta2) + " " + hex(eps) + " "
+                    + hex(stepSize) + " " + hex(bc2Sqrt) + " " + hex(decay) + " " + hex(l2) + " " + decoupled + "\n"
+                    + hexLine(p) + hexLine(g) + hexLine(m) + hexLine(v));
+            try (Tensor tp = CPU.fromHost(p, Shape.of(n)); Tensor tg = CPU.fromHost(g, Shape.of(n));
+                 Tensor tm = CPU.fromHost(m, Shape.of(n)); Tensor tv = CPU.fromHost(v, Shape.of(n))) {
+                CPU.adamStep(tp, tg, tm, tv, lr, beta1, beta2, eps, wd, adamW, step);
+                String what = (adamW ? "AdamW " : "Adam ") + java.util.Arrays.toString(c);
+                assertArrayEquals(tp.toFloatArray(), floats(out.get(0)), what + ": param");
+                assertArrayEquals(tm.toFloatArray(), floats(out.get(1)), what + ": m");
+                assertArrayEquals(tv.toFloatArray(), floats(out.get(2)), what + ": v");
+            }
+        }
+    }
+
+    @Test
+    void gaussianKlAndReparameterisationMatchTheCpuBackend() throws Exception {
+        int n = 3;
+        int latent = 5;
+        float scale = 0.25f;
+        float[] stats = Numerics.toFloat(Numerics.uniform(40, n * 2 * latent, -1.5, 1.5));
+        float[] eps = Numerics.toFloat(Numerics.uniform(41, n * latent, -2, 2));
+        float[] dz = Numerics.toFloat(Numerics.uniform(42, n * latent, -1, 1));
+        List<String> out = checker.run("vae " + hex(scale) + " " + n + " " + latent + "\n"
+                + hexLine(stats) + hexLine(eps) + hexLine(dz));
+        Shape statsShape = Shape.of(n, 2 * latent);
+        Shape zShape = Shape.of(n, latent);
+        try (Tensor ts = CPU.fromHost(stats, statsShape); Tensor te = CPU.fromHost(eps, zShape);
+             Tensor tdz = CPU.fromHost(dz, zShape); Tensor kl = CPU.allocate(Shape.of(1));
+             Tensor dkl = CPU.zeros(statsShape); Tensor z = CPU.allocate(zShape); Tensor dre = CPU.allocate(statsShape)) {
+            CPU.gaussianKlForward(ts, 1f, kl);
+            CPU.gaussianKlBackward(ts, scale, dkl);
+            CPU.reparameterizeForward(ts, te, z);
+            CPU.reparameterizeBackward(ts, te, tdz, dre);
+            Numerics.assertClose("KL sum", new double[] {Double.parseDouble(out.get(0))},
+                    new float[] {CPU.readScalar(kl)}, 1e-6);
+            assertAgree("KL backward", dkl.toFloatArray(), floats(out.get(1)), false);
+            assertAgree("reparameterize forward", z.toFloatArray(), floats(out.get(2)), false);
+            assertAgree("reparameterize backward", dre.toFloatArray(), floats(out.get(3)), false);
+        }
+    }
+
     /** Bit-equal where {@code exact}, else within float32 tolerance (rtol 1e-5, atol 1e-6). */
     private static void assertAgree(String what, float[] cpu, float[] host, boolean exact) {
         assertEquals(cpu.length, host.length, what + ": count");

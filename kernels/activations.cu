@@ -13,12 +13,6 @@
 #include "activations.cuh"
 
 template <typename K>
-__device__ __forceinline__ void activation_backward(const float* x, const float* y, const float* dy, float* dx,
-                                                    long long n, float alpha) {
-    for (long long i = grid_index(); i < n; i += grid_stride()) dx[i] = K::bwd(x[i], y[i], dy[i], alpha);
-}
-
-template <typename K>
 __device__ __forceinline__ void bias_activation_forward(float* x, const float* bias, float* y, long long n,
                                                         int channels, long long inner, float alpha) {
     for (long long i = grid_index(); i < n; i += grid_stride()) {
@@ -35,7 +29,7 @@ __device__ __forceinline__ void bias_activation_forward(float* x, const float* b
     }                                                                                                           \
     extern "C" __global__ void ENGRAM_BOUNDS engram_##name##_backward_f32(                                      \
             const float* x, const float* y, const float* dy, float* dx, long long n, float alpha) {             \
-        activation_backward<K>(x, y, dy, dx, n, alpha);                                                         \
+        map3(x, y, dy, dx, n, [=] __device__(float u, float v, float g) { return K::bwd(u, v, g, alpha); });     \
     }                                                                                                           \
     extern "C" __global__ void ENGRAM_BOUNDS engram_bias_##name##_forward_f32(                                  \
             float* x, const float* bias, float* y, long long n, int channels, long long inner, float alpha) {   \

@@ -65,6 +65,27 @@ __device__ __forceinline__ void map2(const float* a, const float* b, float* out,
     for (long long i = start + grid_index(); i < n; i += grid_stride()) out[i] = op(a[i], b[i]);
 }
 
+// out[i] = op(a[i], b[i], c[i]) over [0, n), vectorised like map1; out may alias a, b or c.
+template <typename Op>
+__device__ __forceinline__ void map3(const float* a, const float* b, const float* c, float* out, long long n, Op op) {
+    long long start = 0;
+    if (aligned16(a) && aligned16(b) && aligned16(c) && aligned16(out)) {
+        long long n4 = n >> 2;
+        const float4* a4 = reinterpret_cast<const float4*>(a);
+        const float4* b4 = reinterpret_cast<const float4*>(b);
+        const float4* c4 = reinterpret_cast<const float4*>(c);
+        float4* o4 = reinterpret_cast<float4*>(out);
+        for (long long i = grid_index(); i < n4; i += grid_stride()) {
+            float4 u = a4[i];
+            float4 v = b4[i];
+            float4 w = c4[i];
+            o4[i] = make_float4(op(u.x, v.x, w.x), op(u.y, v.y, w.y), op(u.z, v.z, w.z), op(u.w, v.w, w.w));
+        }
+        start = n4 << 2;
+    }
+    for (long long i = start + grid_index(); i < n; i += grid_stride()) out[i] = op(a[i], b[i], c[i]);
+}
+
 // The sum of v over the block, in a fixed order (warp shuffles, then warp 0 over the warp sums):
 // the same inputs give the same bits on every run. The result is valid in thread 0 only.
 // The block must be whole warps, at most ENGRAM_THREADS threads (the launch bounds enforce the

@@ -23,8 +23,8 @@ out="$(cd "$out" && pwd)" # absolute: the loop below runs in kernels/
 nvcc="${NVCC:-nvcc}"
 
 # -fmad=false: no FMA contraction, so the arithmetic rounds as the CPU backend's Java does (the
-# kernels are memory-bound; the lost FMAs cost nothing measurable). --extended-lambda: the
-# elementwise maps take __device__ lambdas.
+# kernels are memory-bound, so the lost FMAs should cost little; not yet measured on a GPU).
+# --extended-lambda: the elementwise maps take __device__ lambdas.
 common_flags=(-std=c++17 -O3 -fmad=false --extended-lambda -I "$root/kernels")
 cubins=(-gencode arch=compute_80,code=sm_80 -gencode arch=compute_86,code=sm_86
         -gencode arch=compute_89,code=sm_89 -gencode arch=compute_90,code=sm_90

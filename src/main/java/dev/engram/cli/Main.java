@@ -16,7 +16,7 @@ import java.nio.file.NoSuchFileException;
  */
 @Command(name = "engram", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train and use autoencoders (dense, convolutional, denoising, variational).",
-        subcommands = {DoctorCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DoctorCommand.class, ProbeCudaCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code of a failed command (usage errors exit with 2, as picocli does). */
     public static final int FAILED = 1;

@@ -27,7 +27,7 @@ class MainTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"doctor"}) {
+        for (String command : new String[] {"doctor", "probe-cuda"}) {
             CliRunner r = CliRunner.run(command, "--help");
             assertEquals(0, r.exitCode(), command);
             assertTrue(r.out().contains("Usage: engram " + command), r.out());

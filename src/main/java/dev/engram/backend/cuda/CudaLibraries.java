@@ -1,5 +1,6 @@
 package dev.engram.backend.cuda;
 
+import jcuda.JCudaVersion;
 import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
 import jcuda.jcublas.JCublas2;
@@ -23,11 +24,20 @@ import java.util.Optional;
  * forwarding libcublas.so.12 ({@link CublasForwarder}) is loaded in between.
  */
 public final class CudaLibraries {
+    private static Availability natives;
     private static Availability driver;
     private static Availability cublas;
     private static Availability cudnn;
 
     private CudaLibraries() {
+    }
+
+    /** JCuda's driver binding (libJCudaDriver, which needs the NVIDIA driver's libcuda.so.1) loads. */
+    public static synchronized Availability natives() {
+        if (natives == null) {
+            natives = probeNatives();
+        }
+        return natives;
     }
 
     /** The NVIDIA driver through JCuda: natives load, cuInit succeeds and at least one device is visible. */
@@ -64,9 +74,21 @@ public final class CudaLibraries {
         return Availability.yes(driver().detail() + "; " + cublas().detail() + "; " + cudnn().detail());
     }
 
-    private static Availability probeDriver() {
+    private static Availability probeNatives() {
         try {
             JCudaDriver.setExceptionsEnabled(false); // loads the natives
+            return Availability.yes("libJCudaDriver-" + JCudaVersion.get() + " loaded");
+        } catch (LinkageError e) {
+            String why = LinkErrors.explain(e);
+            return Availability.no(why.startsWith("libcuda.so") ? "no NVIDIA driver (" + why + ")" : why);
+        }
+    }
+
+    private static Availability probeDriver() {
+        if (!natives().available()) {
+            return natives();
+        }
+        try {
             int init = JCudaDriver.cuInit(0);
             if (init == CUresult.CUDA_ERROR_NO_DEVICE) {
                 return Availability.no("no CUDA device visible (cuInit: CUDA_ERROR_NO_DEVICE; CUDA_VISIBLE_DEVICES="
@@ -85,8 +107,7 @@ public final class CudaLibraries {
             return Availability.yes("CUDA driver " + cudaVersion(version[0]) + ", " + count[0] + " device"
                     + (count[0] == 1 ? "" : "s"));
         } catch (LinkageError e) {
-            String why = LinkErrors.explain(e);
-            return Availability.no(why.startsWith("libcuda.so") ? "no NVIDIA driver (" + why + ")" : why);
+            return Availability.no(LinkErrors.explain(e));
         } catch (CudaException e) {
             return Availability.no(e.getMessage());
         }

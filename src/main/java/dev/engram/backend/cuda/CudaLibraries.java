@@ -10,6 +10,8 @@ import jcuda.libraryPropertyType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -24,6 +26,15 @@ import java.util.Optional;
  * forwarding libcublas.so.12 ({@link CublasForwarder}) is loaded in between.
  */
 public final class CudaLibraries {
+    /**
+     * cuDNN 9 opens these by name at run time; loaded first by path, in dependency order, so that
+     * the names resolve to them without LD_LIBRARY_PATH. Best effort: the runtime-compiled engines
+     * also need NVRTC, which the launcher's LD_LIBRARY_PATH provides.
+     */
+    private static final List<String> CUDNN_SUBLIBRARIES = List.of("libcudnn_graph.so.9",
+            "libcudnn_engines_precompiled.so.9", "libcudnn_engines_runtime_compiled.so.9", "libcudnn_heuristic.so.9",
+            "libcudnn_ops.so.9", "libcudnn_cnn.so.9", "libcudnn_adv.so.9");
+
     private static Availability natives;
     private static Availability driver;
     private static Availability cublas;
@@ -153,13 +164,22 @@ public final class CudaLibraries {
     static Availability probeCudnn(LibrarySearch search) {
         try {
             Optional<Path> v9 = search.first("libcudnn.so.9");
+            List<String> notPreloaded = new ArrayList<>();
             if (v9.isPresent()) {
+                for (String sub : CUDNN_SUBLIBRARIES) {
+                    try {
+                        preload(v9.get().resolveSibling(sub));
+                    } catch (UnsatisfiedLinkError e) {
+                        notPreloaded.add(sub + ": " + LinkErrors.explain(e));
+                    }
+                }
                 System.load(v9.get().toString());
             }
             JCudnn.setExceptionsEnabled(false); // loads the binding
             long v = JCudnn.cudnnGetVersion();
             return Availability.yes("cuDNN " + v / 10000 + "." + v % 10000 / 100 + "." + v % 100 + " ("
-                    + v9.map(Path::toString).orElse("found by the dynamic linker") + ")");
+                    + v9.map(Path::toString).orElse("found by the dynamic linker")
+                    + (notPreloaded.isEmpty() ? "" : "; not preloaded: " + String.join(", ", notPreloaded)) + ")");
         } catch (LinkageError e) {
             String why = LinkErrors.explain(e);
             if (why.startsWith("libcudnn.so.9 not found")) {

@@ -14,7 +14,8 @@ class MainTest {
         CliRunner r = CliRunner.run("doctor");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("java:") && r.out().contains("GEMM kernel vector"), r.out());
-        assertTrue(r.out().contains("cuda:    not used"), r.out());
+        assertTrue(r.out().contains("cuda:    ") && r.out().contains("cublas:  ") && r.out().contains("cudnn:   "), r.out());
+        assertTrue(r.out().contains("auto:    "), r.out());
     }
 
     @Test

@@ -23,6 +23,12 @@ import jcuda.driver.JCudaDriver;
  * those are wired in.
  */
 public final class CudaBackend extends Backend {
+    /**
+     * False while some ops still throw "kernels not wired yet": "auto" then keeps to the CPU, so
+     * that training on a GPU host does not stop at the first such op.
+     */
+    public static final boolean RUNS_EVERY_OP = false;
+
     private final CudaDevice device;
     private final CudaStream stream;
     private final CachingAllocator<CUdeviceptr> allocator;
@@ -45,7 +51,8 @@ public final class CudaBackend extends Backend {
     public static CudaBackend open(int ordinal, boolean allowTf32) {
         Availability a = CudaLibraries.all();
         if (!a.available()) {
-            throw new IllegalStateException("device cuda:" + ordinal + " is not available: " + a.detail());
+            throw new IllegalStateException("device cuda:" + ordinal + " is not available: " + a.detail()
+                    + "; use --device cpu");
         }
         return new CudaBackend(ordinal, allowTf32);
     }

@@ -1,16 +1,23 @@
 package dev.engram.backend.cuda;
 
+import jcuda.JCudaVersion;
+import jcuda.driver.JCudaDriver;
+import jcuda.jcublas.JCublas2;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -77,7 +84,7 @@ class CublasForwarderTest {
     @Test
     void jcublas2LoadsThroughTheForwarderWhereOnlyLibcublas13Exists() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", classPathOfTheForwardedRun(),
                 ForwardedCublasMain.class.getName(), fakeDir.toString());
         String out = output(pb).trim();
         assertEquals("true cuBLAS 13.2.1 (" + fakeDir.resolve("libcublas.so.13")
@@ -90,6 +97,23 @@ class CublasForwarderTest {
         run(Path.of("."), "sh", "native/cublas12-forward/build.sh", fresh.toString());
         assertArrayEquals(Files.readAllBytes(fresh), Files.readAllBytes(forwarderDir.resolve("libcublas.so.12")),
                 "the forwarder resource is stale: run native/cublas12-forward/build.sh");
+    }
+
+    /**
+     * The jars or folders holding the test's main class, engram, JCublas2 and its native library:
+     * separate entries under Maven, one shaded jar and a test jar in a bundle (whose JUnit console
+     * launcher leaves them off java.class.path).
+     */
+    private static String classPathOfTheForwardedRun() throws Exception {
+        Set<String> entries = new LinkedHashSet<>();
+        for (Class<?> c : List.of(ForwardedCublasMain.class, CudaLibraries.class, JCublas2.class, JCudaDriver.class)) {
+            entries.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        }
+        URL natives = JCublas2.class.getResource("/lib/libJCublas2-" + JCudaVersion.get() + "-linux-x86_64.so");
+        assertTrue(natives != null && natives.getProtocol().equals("jar"), "JCublas2's native library: " + natives);
+        String jar = natives.getPath().substring(0, natives.getPath().indexOf("!/"));
+        entries.add(Path.of(new URL(jar).toURI()).toString());
+        return String.join(File.pathSeparator, entries);
     }
 
     private static String run(Path workDir, String... command) throws Exception {

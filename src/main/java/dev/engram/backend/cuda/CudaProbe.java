@@ -138,6 +138,7 @@ public final class CudaProbe {
     }
 
     /** SGEMM (row-major C = A B, m=33 n=17 k=29) against the CPU backend, in FP32 and with TF32 allowed. */
+    @SuppressWarnings("try") // the device is held open for its context, not called
     private String cublas(Map<String, Object> facts) {
         Availability a = CudaLibraries.cublas();
         facts.put("cublas", a.detail());
@@ -194,6 +195,7 @@ public final class CudaProbe {
     }
 
     /** Convolution forward N2 C3 8x8, K4 3x3, pad 1, through cudnnFind...AlgorithmEx, against the CPU backend. */
+    @SuppressWarnings("try") // the device is held open for its context, not called
     private String cudnn(Map<String, Object> facts) {
         Availability a = CudaLibraries.cudnn();
         facts.put("cudnn", a.detail());
@@ -299,6 +301,7 @@ public final class CudaProbe {
         return fill(KernelImage.ofFamily("elementwise"), "fill_f32", facts);
     }
 
+    @SuppressWarnings("try") // the device is held open for its context, not called
     private static String fill(KernelImage image, String kernel, Map<String, Object> facts) {
         facts.put("image", image.source());
         facts.put("ptx_isa", image.ptxVersion());

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Where CUDA libraries may live on a host: LD_LIBRARY_PATH, the ldconfig cache, the usual system
- * and toolkit folders, and the nvidia/*&#47;lib folders of Python packages (pip's CUDA wheels, as
+ * and toolkit folders, and the nvidia/*&#47;lib folders of Python packages (system, /usr/local,
+ * ~/.local, /opt/*, $VIRTUAL_ENV and $CONDA_PREFIX; pip's CUDA wheels, as
  * on the H100 reference host, where the libraries are not on the default library path).
  * The launcher script src/main/scripts/engram searches the same Python folders.
  */
@@ -59,6 +60,9 @@ public final class LibrarySearch {
         pythonRoots.addAll(children(root.resolve("usr/lib"), "python3*"));
         pythonRoots.addAll(children(root.resolve("usr/local/lib"), "python3*"));
         pythonRoots.addAll(children(home.resolve(".local/lib"), "python3*"));
+        for (Path opt : children(root.resolve("opt"), "*")) { // /opt/conda, /opt/venv, ...
+            pythonRoots.addAll(children(opt.resolve("lib"), "python3*"));
+        }
         for (String prefix : List.of("VIRTUAL_ENV", "CONDA_PREFIX")) {
             String p = env.get(prefix);
             if (p != null && !p.isEmpty()) {

@@ -27,6 +27,7 @@ class LibrarySearchTest {
         Path pipCudnn = touch(root.resolve("usr/lib/python3/dist-packages/nvidia/cudnn/lib/libcudnn.so.9"));
         Path userCudnn = touch(root.resolve("home/me/.local/lib/python3.11/site-packages/nvidia/cudnn/lib/libcudnn.so.9"));
         Path ldconfig = touch(root.resolve("usr/lib/x86_64-linux-gnu/libcuda.so.1")).getParent();
+        Path venvCudnn = touch(root.resolve("opt/venv/lib/python3.12/site-packages/nvidia/cudnn/lib/libcudnn.so.9"));
 
         LibrarySearch s = LibrarySearch.of(Map.of("LD_LIBRARY_PATH", ld + "::" + root.resolve("no/such")), home,
                 List.of(ldconfig), root);
@@ -34,7 +35,7 @@ class LibrarySearchTest {
         assertEquals(ld, s.folders().get(0));
         assertEquals(ldconfig, s.folders().get(1));
         assertEquals(List.of(toolkit, pipCublas), s.all("libcublas.so.13"));
-        assertEquals(List.of(pipCudnn, userCudnn), s.all("libcudnn.so.*"));
+        assertEquals(List.of(pipCudnn, userCudnn, venvCudnn), s.all("libcudnn.so.*"));
         assertEquals(ld.resolve("libcublas.so.12"), s.first("libcublas.so.12").orElseThrow());
         assertTrue(s.first("libcublasLt.so.13").isEmpty());
         assertEquals(toolkit.getParent() + ":" + pipCudnn.getParent(), s.libraryPathFor(List.of(toolkit, pipCudnn)));

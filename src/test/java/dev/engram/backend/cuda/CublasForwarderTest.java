@@ -95,8 +95,19 @@ class CublasForwarderTest {
     void theForwarderInTheJarIsWhatItsSourceBuildsToday() throws Exception {
         Path fresh = dir.resolve("fresh/libcublas.so.12");
         run(Path.of("."), "sh", "native/cublas12-forward/build.sh", fresh.toString());
+        byte[] committed = Files.readAllBytes(forwarderDir.resolve("libcublas.so.12"));
+        String made = compiler(Files.readAllBytes(fresh));
+        assumeTrue(made.equals(compiler(committed)), () -> "built by another compiler (" + made + " here, "
+                + compiler(committed) + " in the jar): the bytes cannot be compared");
         assertArrayEquals(Files.readAllBytes(fresh), Files.readAllBytes(forwarderDir.resolve("libcublas.so.12")),
                 "the forwarder resource is stale: run native/cublas12-forward/build.sh");
+    }
+
+    /** The compiler named in a library's .comment section, such as "GCC: (Debian 12.2.0-14+deb12u1) 12.2.0". */
+    private static String compiler(byte[] library) {
+        String text = new String(library, StandardCharsets.ISO_8859_1);
+        int at = text.indexOf("GCC: (");
+        return at < 0 ? "unknown" : text.substring(at, text.indexOf('\0', at));
     }
 
     /**

@@ -29,13 +29,12 @@ trap 'rm -rf "$work"' EXIT
 (cd "$repo" && mvn ${MVN_FLAGS:--q} package -DskipTests \
     && mvn ${MVN_FLAGS:--q} dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$junit" \
         -DoutputDirectory="$work")
-"$jdk/bin/jar" cf "$work/engram-tests.jar" -C "$repo/target/test-classes" .
 
 # The modules the jars need (jdeps: java.base, java.desktop for ImageIO's PNG writer, java.logging
 # for JCuda's LibUtils, jdk.incubator.vector for the CPU GEMM kernel, java.sql for JUnit's
 # console) plus jdk.unsupported.
 modules=$("$jdk/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 17 \
-    "$repo/target/engram.jar" "$work/engram-tests.jar" "$work/$console")
+    "$repo/target/engram.jar" "$repo/target/test-classes" "$work/$console")
 modules="$modules,jdk.unsupported"
 
 # zip-6 on JDK 21+, where the numeric levels are deprecated; level 2 (zip) on JDK 17.
@@ -50,7 +49,8 @@ mkdir -p "$out/bin" "$out/lib" "$out/test"
 # runtime does not need them.
 if command -v strip >/dev/null; then find "$out/runtime" -name '*.so' -exec strip --strip-unneeded {} +; fi
 cp "$repo/target/engram.jar" "$out/lib/engram.jar"
-cp "$work/engram-tests.jar" "$out/test/engram-tests.jar"
+# The tests stay a folder: some read their resources as files.
+cp -r "$repo/target/test-classes" "$out/test/classes"
 cp "$work/$console" "$out/test/junit-platform-console-standalone.jar"
 cp "$repo/src/main/scripts/engram" "$out/bin/engram"
 cp "$repo/src/main/scripts/engram" "$out/bin/engram-test"

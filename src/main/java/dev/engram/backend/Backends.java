@@ -1,18 +1,20 @@
 package dev.engram.backend;
 
 import dev.engram.backend.cpu.CpuBackend;
+import dev.engram.backend.cuda.Availability;
+import dev.engram.backend.cuda.CudaBackend;
+import dev.engram.backend.cuda.CudaLibraries;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Opens the backend a user asked for: "cpu", "cuda", "cuda:N" or "auto" (CUDA when a device and
- * its libraries load, else the CPU with one line saying why).
+ * its libraries load and the CUDA backend runs every op, else the CPU with one line saying why).
+ * CUDA GEMMs and convolutions may use TF32 tensor cores, as PyTorch allows by default.
  */
 public final class Backends {
-    /** Why CUDA cannot be used by this build; the CUDA backend is being written (issue 4). */
-    static final String NO_CUDA = "this build of engram has no CUDA backend yet";
-
     private Backends() {
     }
 
@@ -26,13 +28,29 @@ public final class Backends {
             return new CpuBackend();
         }
         if (d.equals("auto")) {
-            notes.println("engram: using the CPU backend (" + NO_CUDA + ")");
-            return new CpuBackend();
+            Optional<String> why = whyNotCuda();
+            if (why.isPresent()) {
+                notes.println("engram: using the CPU backend (" + why.get() + ")");
+                return new CpuBackend();
+            }
+            return CudaBackend.open(0, true);
         }
-        if (d.equals("cuda") || d.matches("cuda:\\d+")) {
-            throw new IllegalArgumentException("device " + device + " is not available: " + NO_CUDA
-                    + "; use --device cpu");
+        if (d.equals("cuda") || d.matches("cuda:\\d{1,4}")) {
+            return CudaBackend.open(d.equals("cuda") ? 0 : Integer.parseInt(d.substring("cuda:".length())), true);
         }
         throw new IllegalArgumentException("unknown device '" + device + "'; use auto, cpu, cuda or cuda:N");
+    }
+
+    /** Why "auto" does not choose CUDA on this machine, or empty when it does. */
+    public static Optional<String> whyNotCuda() {
+        Availability a = CudaLibraries.all();
+        if (!a.available()) {
+            return Optional.of(a.detail());
+        }
+        if (!CudaBackend.RUNS_EVERY_OP) {
+            return Optional.of("CUDA is available (" + a.detail() + ") but the CUDA backend does not run every op yet;"
+                    + " --device cuda uses it for the ops it has");
+        }
+        return Optional.empty();
     }
 }

@@ -1,6 +1,11 @@
 package dev.engram.cli;
 
+import dev.engram.backend.Backends;
 import dev.engram.backend.cpu.CpuBackend;
+import dev.engram.backend.cuda.Availability;
+import dev.engram.backend.cuda.CudaDevice;
+import dev.engram.backend.cuda.CudaLibraries;
+import dev.engram.backend.cuda.LibrarySearch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -9,12 +14,13 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** What engram found on this machine: Java, the CPU backend's kernel, the NVIDIA driver, and why CUDA is or is not used. */
+/**
+ * What engram found on this machine: Java, the CPU backend's kernel, the NVIDIA driver, each CUDA
+ * device, cuBLAS and cuDNN, and which backend "auto" uses and why.
+ */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = "Show the Java runtime, the backends found and why CUDA is or is not used.")
 final class DoctorCommand implements Runnable {
@@ -38,13 +44,28 @@ final class DoctorCommand implements Runnable {
             }
         }
         out.printf("driver:  %s%n", nvidiaDriver());
-        out.println("cuda:    not used: this build of engram has no CUDA backend yet");
+        Availability driver = CudaLibraries.driver();
+        out.printf("cuda:    %s%n", line(driver));
+        if (driver.available()) {
+            for (CudaDevice.Properties p : CudaDevice.list()) {
+                out.printf(Locale.ROOT, "         cuda:%d %s, compute capability %s, %.1f GiB, %d SMs%n", p.ordinal(),
+                        p.name(), p.computeCapability(), p.totalBytes() / (double) (1L << 30), p.multiprocessors());
+            }
+        }
+        out.printf("cublas:  %s%n", line(CudaLibraries.cublas()));
+        out.printf("cudnn:   %s%n", line(CudaLibraries.cudnn()));
+        Optional<String> whyNot = Backends.whyNotCuda();
+        out.printf("auto:    %s%n", whyNot.map(w -> "cpu (" + w + ")").orElse("cuda:0"));
+    }
+
+    private static String line(Availability a) {
+        return (a.available() ? "" : "not available: ") + a.detail();
     }
 
     /** The NVIDIA kernel driver's version line and where libcuda.so.1 is, if anywhere. */
     static String nvidiaDriver() {
         Optional<String> version = firstLine(Path.of("/proc/driver/nvidia/version"));
-        Optional<Path> libcuda = findLibrary("libcuda.so.1");
+        Optional<Path> libcuda = LibrarySearch.ofThisHost().first("libcuda.so.1");
         if (version.isEmpty() && libcuda.isEmpty()) {
             return "no NVIDIA driver found (no /proc/driver/nvidia/version, no libcuda.so.1)";
         }
@@ -58,17 +79,5 @@ final class DoctorCommand implements Runnable {
         } catch (IOException e) {
             return Optional.empty();
         }
-    }
-
-    /** Searches LD_LIBRARY_PATH and the usual system library folders. */
-    static Optional<Path> findLibrary(String name) {
-        List<String> dirs = new ArrayList<>();
-        String ld = System.getenv("LD_LIBRARY_PATH");
-        if (ld != null) {
-            dirs.addAll(List.of(ld.split(":")));
-        }
-        dirs.addAll(List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/nvidia/lib64",
-                "/usr/local/cuda/lib64", "/usr/local/cuda/compat"));
-        return dirs.stream().filter(d -> !d.isEmpty()).map(d -> Path.of(d, name)).filter(Files::exists).findFirst();
     }
 }

@@ -14,7 +14,8 @@ class MainTest {
         CliRunner r = CliRunner.run("doctor");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("java:") && r.out().contains("GEMM kernel vector"), r.out());
-        assertTrue(r.out().contains("cuda:    not used"), r.out());
+        assertTrue(r.out().contains("cuda:    ") && r.out().contains("cublas:  ") && r.out().contains("cudnn:   "), r.out());
+        assertTrue(r.out().contains("auto:    "), r.out());
     }
 
     @Test
@@ -28,7 +29,7 @@ class MainTest {
     @Test
     void everyCommandHasHelp() {
         for (String command : new String[] {"train", "eval", "reconstruct", "encode", "decode", "denoise", "sample",
-                "interpolate", "embed", "doctor"}) {
+                "interpolate", "embed", "doctor", "probe-cuda"}) {
             CliRunner r = CliRunner.run(command, "--help");
             assertEquals(0, r.exitCode(), command);
             assertTrue(r.out().contains("Usage: engram " + command), r.out());

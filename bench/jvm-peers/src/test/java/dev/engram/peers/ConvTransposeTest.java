@@ -11,6 +11,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The emulated transposed convolution against direct double loops of PyTorch's definition. */
 class ConvTransposeTest {
@@ -19,18 +20,25 @@ class ConvTransposeTest {
     @Test
     void forwardAndGradientsMatchDirectTransposedConvolution() {
         check(4, 2, 1);  // the reference models' layer
-        check(3, 2, 0);
+        check(4, 2, 0);
+        check(4, 2, 3);
         check(3, 1, 1);
-        check(5, 3, 2);
+        check(2, 2, 0);
+        check(6, 3, 2);
     }
 
     @Test
-    void refusesPaddingBeyondTheKernel() {
+    void refusesWhatThePolyphaseFormCannotDo() {
+        refused(new Shape(1, 2, 3, 3), new Shape(2, 1, 4, 4), 2, 4, "padding 4");
+        refused(new Shape(1, 2, 3, 3), new Shape(2, 1, 3, 3), 2, 1, "stride 2");
+        refused(new Shape(1, 3, 3, 3), new Shape(2, 1, 4, 4), 2, 1, "x (1, 3, 3, 3)");
+    }
+
+    private static void refused(Shape x, Shape w, int s, int p, String detail) {
         try (NDManager m = NDManager.newBaseManager()) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConvTranspose.convTranspose2d(
-                    m.zeros(new Shape(1, 2, 3, 3)), m.zeros(new Shape(2, 1, 3, 3)), m.zeros(new Shape(1)), 2, 3));
-            assertEquals(true, e.getMessage().contains("convTranspose2d") && e.getMessage().contains("padding 3"),
-                    e.getMessage());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ConvTranspose.convTranspose2d(m.zeros(x), m.zeros(w), m.zeros(new Shape(w.get(1))), s, p));
+            assertTrue(e.getMessage().startsWith("convTranspose2d") && e.getMessage().contains(detail), e.getMessage());
         }
     }
 

@@ -44,11 +44,15 @@ final class Vae implements PeerModel {
 
     @Override
     public Loss loss(NDArray x, boolean training) {
+        return loss(x, x.getManager().randomNormal(new Shape(x.getShape().get(0), latent)), training);
+    }
+
+    /** The loss with the given noise eps [N, latent] in z = mu + exp(logvar/2)*eps. */
+    Loss loss(NDArray x, NDArray eps, boolean training) {
         long n = x.getShape().get(0);
         NDArray stats = encoder.forward(x, training);
         NDArray mu = stats.get(new NDIndex(":, :{}", latent));
         NDArray logvar = stats.get(new NDIndex(":, {}:", latent));
-        NDArray eps = x.getManager().randomNormal(mu.getShape());
         NDArray z = mu.add(logvar.mul(0.5f).exp().mul(eps));
         NDArray logits = decoder.forward(z, training);
         NDArray reconstruction = bceWithLogits(logits, x).sum().div(n);

@@ -1,6 +1,7 @@
 package dev.engram.peers;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -69,6 +70,22 @@ class ReferenceModelsTest {
                 }
                 assertTrue(Float.isFinite(first) && last < first, name + ": loss " + first + " -> " + last);
             }
+        }
+    }
+
+    @Test
+    void trainingStepsLeaveNoArraysBehind() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            PeerModel model = ReferenceModels.create("conv-vae", m, 1);
+            AdamTrainer trainer = new AdamTrainer(model);
+            NDArray x = m.randomUniform(0, 1, model.inputShape(2));
+            trainer.step(x);  // creates Adam's two state tensors per parameter
+            int live = ((BaseNDManager) m).getManagedArrays().size();
+            for (int i = 0; i < 3; i++) {
+                trainer.step(x);
+                trainer.evaluate(x);
+            }
+            assertEquals(live, ((BaseNDManager) m).getManagedArrays().size());
         }
     }
 

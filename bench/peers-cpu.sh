@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Training-step throughput of the reference models: engram's CPU backend and DJL + libtorch (CPU),
-# both pinned to the same number of threads. engram: TrainStepBench (dense-ae, conv-ae);
-# DJL: bench/jvm-peers ThroughputBench (dense-ae, conv-ae, conv-vae, conv-vae-64), written to
-# bench/results/<date>-cpu-djl.json. Usage: bench/peers-cpu.sh [threads=2] [steps=20]
+# Training-step throughput of the reference models on the CPU, all pinned to the same number of
+# threads: engram's CPU backend (TrainStepBench: dense-ae, conv-ae), DJL + libtorch
+# (ThroughputBench: dense-ae, conv-ae, conv-vae, conv-vae-64 -> bench/results/<date>-cpu-djl.json)
+# and DL4J 1.0.0-M2.1 (Dl4jThroughputBench: dense-ae, conv-ae -> bench/results/<date>-cpu-dl4j.json).
+# Usage: bench/peers-cpu.sh [threads=2] [steps=20]
 set -euo pipefail
 threads=${1:-2}
 steps=${2:-20}
@@ -14,3 +15,4 @@ source ./peers-env.sh "$threads"
          "${m%%:*}" "${m##*:}" "$steps" "$threads" 2>&1 | grep -v '^WARNING: Using incubator'
      done)
 peers_java dev.engram.peers.ThroughputBench --steps "$steps" --warmup 5 --out "results/$(date +%F)-cpu-djl.json"
+peers_java dev.engram.peers.Dl4jThroughputBench --steps "$steps" --warmup 5 --out "results/$(date +%F)-cpu-dl4j.json"

@@ -111,7 +111,7 @@ public final class ElboTrainer {
             line.put("test_reconstruction", rec);
             line.put("test_kl", kl);
             line.put("train_seconds", trainSeconds);
-            line.put("run", RunInfo.describe());
+            line.put("run", RunInfo.djl());
             return line;
         }
     }

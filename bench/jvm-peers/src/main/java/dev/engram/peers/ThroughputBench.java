@@ -43,7 +43,7 @@ public final class ThroughputBench {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("date", LocalDate.now().toString());
         result.put("peer", "DJL + libtorch (CPU)");
-        result.put("run", RunInfo.describe());
+        result.put("run", RunInfo.djl());
         result.put("steps", steps);
         result.put("warmup", warmup);
         List<Object> rows = new ArrayList<>();

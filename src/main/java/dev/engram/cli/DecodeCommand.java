@@ -9,19 +9,13 @@ import dev.engram.tensor.Shape;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 
 @Command(name = "decode", mixinStandardHelpOptions = true,
         description = "Decode latent codes (an NPY written by 'engram encode', or any float array of the code's shape) into images.")
-final class DecodeCommand implements Callable<Integer> {
-    @Mixin
-    CheckpointOptions checkpoint;
+final class DecodeCommand extends TrainedModelCommand {
     @Mixin
     GridOptions grid;
 
@@ -37,35 +31,26 @@ final class DecodeCommand implements Callable<Integer> {
             description = "A PNG grid of the first --count images (default: beside the codes, .decoded.png).")
     Path png;
 
-    @Spec
-    CommandSpec spec;
-
-    @ParentCommand
-    Main main;
-
     @Override
-    public Integer call() throws Exception {
+    void run(TrainedModel m) throws Exception {
         NpyArray array = NpyReader.read(codes);
-        try (TrainedModel m = checkpoint.open(main.err())) {
-            Shape code = m.spec().codeShape();
-            int[] s = array.shape();
-            long perCode = s.length < 2 ? -1 : Shape.of(Arrays.copyOfRange(s, 1, s.length)).numel();
-            if (array.isInteger() || perCode != code.numel()) {
-                throw new IllegalArgumentException(codes + " holds " + array + " but the model's codes are float32 "
-                        + code + " (" + code.numel() + " values each): pass [N, " + code.numel() + "]"
-                        + (code.rank() > 1 ? " or [N, " + dims(code) + "]" : ""));
-            }
-            int n = s[0];
-            HostArray images = Inference.decode(m.model(), array.toFloatArray(), code, n, checkpoint.batch);
-            String base = codes.getFileName().toString().replaceFirst("\\.npy$", "");
-            Path npyFile = out != null ? out : codes.resolveSibling(base + ".decoded.npy");
-            Path pngFile = png != null ? png : codes.resolveSibling(base + ".decoded.png");
-            NpyWriter.writeFloat32(npyFile, images.dims(), images.values());
-            ImageRows.write(pngFile, images.item(), grid.count(n), grid.columns, grid.scale, images.values());
-            spec.commandLine().getOut().println("wrote " + npyFile + " (" + n + " images " + images.item() + ") and "
-                    + pngFile);
+        Shape code = m.spec().codeShape();
+        int[] s = array.shape();
+        long perCode = s.length < 2 ? -1 : Shape.of(Arrays.copyOfRange(s, 1, s.length)).numel();
+        if (array.isInteger() || perCode != code.numel()) {
+            throw new IllegalArgumentException(codes + " holds " + array + " but the model's codes are float32 "
+                    + code + " (" + code.numel() + " values each): pass [N, " + code.numel() + "]"
+                    + (code.rank() > 1 ? " or [N, " + dims(code) + "]" : ""));
         }
-        return 0;
+        int n = s[0];
+        HostArray images = Inference.decode(m.model(), array.toFloatArray(), code, n, checkpoint.batch);
+        String base = codes.getFileName().toString().replaceFirst("\\.npy$", "");
+        Path npyFile = out != null ? out : codes.resolveSibling(base + ".decoded.npy");
+        Path pngFile = png != null ? png : codes.resolveSibling(base + ".decoded.png");
+        NpyWriter.writeFloat32(npyFile, images.dims(), images.values());
+        ImageRows.write(pngFile, images.item(), grid.count(n), grid.columns, grid.scale, images.values());
+        wrote(npyFile, n + " images " + images.item());
+        wrote(pngFile, "the first " + grid.count(n));
     }
 
     private static String dims(Shape s) {

@@ -10,19 +10,13 @@ import dev.engram.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 @Command(name = "denoise", mixinStandardHelpOptions = true,
         description = {"Corrupt images with noise, run them through the model and write a PNG grid:",
                 "noisy input, the model's output and the clean image, row under row."})
-final class DenoiseCommand implements Callable<Integer> {
-    @Mixin
-    CheckpointOptions checkpoint;
+final class DenoiseCommand extends TrainedModelCommand {
     @Mixin
     DataOptions data;
     @Mixin
@@ -37,34 +31,25 @@ final class DenoiseCommand implements Callable<Integer> {
             description = "The PNG to write (default: denoised.png beside the checkpoint).")
     Path out;
 
-    @Spec
-    CommandSpec spec;
-
-    @ParentCommand
-    Main main;
-
     @Override
-    public Integer call() throws Exception {
-        try (TrainedModel m = checkpoint.open(main.err())) {
-            Noise chosen = chooseNoise(m);
-            ImageSet set = data.load(m.spec().inputShape());
-            int n = grid.count(set.size());
-            HostArray noisy;
-            try (BufferSlot corrupted = new BufferSlot()) {
-                noisy = Inference.map(m.model().backend(), set.pixels(), m.spec().inputShape(), n, checkpoint.batch, x -> {
-                    Tensor y = corrupted.get(x.backend(), x.shape());
-                    chosen.apply(x, y, m.model().random());
-                    return y;
-                });
-            }
-            HostArray output = Inference.reconstruct(m.model(), noisy.values(), m.spec().inputShape(), n, checkpoint.batch);
-            Path file = out != null ? out : checkpoint.checkpoint.resolveSibling("denoised.png");
-            ImageRows.write(file, m.spec().inputShape(), n, grid.columns, grid.scale, noisy.values(), output.values(),
-                    set.pixels());
-            spec.commandLine().getOut().println("wrote " + file + " (" + n + " images of " + set.name() + " with " + chosen
-                    + ": noisy, denoised, clean)");
+    void run(TrainedModel m) throws Exception {
+        Noise chosen = chooseNoise(m);
+        ImageSet set = data.load(m.spec().inputShape());
+        int n = grid.count(set.size());
+        HostArray noisy;
+        try (BufferSlot corrupted = new BufferSlot()) {
+            noisy = Inference.map(m.model().backend(), set.pixels(), m.spec().inputShape(), n, checkpoint.batch, x -> {
+                Tensor y = corrupted.get(x.backend(), x.shape());
+                chosen.apply(x, y, m.model().random());
+                return y;
+            });
         }
-        return 0;
+        HostArray output = Inference.reconstruct(m.model(), noisy.values(), m.spec().inputShape(), n, checkpoint.batch);
+        Path file = outputOr(out, "denoised.png");
+        ImageRows.write(file, m.spec().inputShape(), n, grid.columns, grid.scale, noisy.values(), output.values(),
+                set.pixels());
+        wrote(file, n + " images of " + set.name() + " with " + chosen
+                + ": noisy, denoised, clean");
     }
 
     private Noise chooseNoise(TrainedModel m) {

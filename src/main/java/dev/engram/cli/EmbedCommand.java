@@ -9,22 +9,16 @@ import dev.engram.io.ScatterPng;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.PrintWriter;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 @Command(name = "embed", mixinStandardHelpOptions = true,
         description = {"Compute the latent vector of every image of a data set, as NPY ([N, D] float32, with labels in",
                 "a second NPY when the data set has them) and optionally CSV, and draw them as a 2-D scatter PNG",
                 "coloured by label (the first two principal components when D > 2)."})
-final class EmbedCommand implements Callable<Integer> {
-    @Mixin
-    CheckpointOptions checkpoint;
+final class EmbedCommand extends TrainedModelCommand {
     @Mixin
     DataOptions data;
 
@@ -36,42 +30,33 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--csv", description = "Also write the vectors (and labels) as CSV.")
     boolean csv;
 
-    @Spec
-    CommandSpec spec;
-
-    @ParentCommand
-    Main main;
-
     @Override
-    public Integer call() throws Exception {
-        PrintWriter say = spec.commandLine().getOut();
-        try (TrainedModel m = checkpoint.open(main.err())) {
-            ImageSet set = data.load(m.spec().inputShape());
-            HostArray codes = Inference.encode(m.model(), set.pixels(), m.spec().inputShape(), set.size(), checkpoint.batch);
-            int n = set.size();
-            int d = (int) codes.item().numel();
-            Path prefix = out != null ? out : checkpoint.checkpoint.resolveSibling("embedding-" + data.split);
-            Path npy = sibling(prefix, ".npy");
-            NpyWriter.writeFloat32(npy, new int[] {n, d}, codes.values());
-            say.println("wrote " + npy + " (" + n + " vectors of " + d + " values from " + set.name() + ")");
-            if (set.hasLabels()) {
-                Path labels = sibling(prefix, "-labels.npy");
-                NpyWriter.writeInt32(labels, new int[] {n}, set.labels());
-                say.println("wrote " + labels);
-            }
-            if (csv) {
-                Path file = sibling(prefix, ".csv");
-                AtomicFile.write(file, o -> o.write(toCsv(codes.values(), n, d, set).getBytes(StandardCharsets.UTF_8)));
-                say.println("wrote " + file);
-            }
-            Path png = sibling(prefix, ".png");
-            float[][] xy = d == 1 ? new float[][] {codes.values(), new float[n]}
-                    : d == 2 ? split2(codes.values(), n) : PrincipalComponents.project2d(codes.values(), n, d);
-            String title = d > 2 ? "latent codes: first two principal components of " + d + " dimensions" : "latent codes";
-            ScatterPng.write(png, title, xy[0], xy[1], set.hasLabels() ? set.labels() : null, set.classNames());
-            say.println("wrote " + png);
+    void run(TrainedModel m) throws Exception {
+        PrintStream say = main.out();
+        ImageSet set = data.load(m.spec().inputShape());
+        HostArray codes = Inference.encode(m.model(), set.pixels(), m.spec().inputShape(), set.size(), checkpoint.batch);
+        int n = set.size();
+        int d = (int) codes.item().numel();
+        Path prefix = outputOr(out, "embedding-" + data.split);
+        Path npy = sibling(prefix, ".npy");
+        NpyWriter.writeFloat32(npy, new int[] {n, d}, codes.values());
+        wrote(npy, n + " vectors of " + d + " values from " + set.name());
+        if (set.hasLabels()) {
+            Path labels = sibling(prefix, "-labels.npy");
+            NpyWriter.writeInt32(labels, new int[] {n}, set.labels());
+            wrote(labels, "");
         }
-        return 0;
+        if (csv) {
+            Path file = sibling(prefix, ".csv");
+            AtomicFile.write(file, o -> o.write(toCsv(codes.values(), n, d, set).getBytes(StandardCharsets.UTF_8)));
+            wrote(file, "");
+        }
+        Path png = sibling(prefix, ".png");
+        float[][] xy = d == 1 ? new float[][] {codes.values(), new float[n]}
+                : d == 2 ? split2(codes.values(), n) : PrincipalComponents.project2d(codes.values(), n, d);
+        String title = d > 2 ? "latent codes: first two principal components of " + d + " dimensions" : "latent codes";
+        ScatterPng.write(png, title, xy[0], xy[1], set.hasLabels() ? set.labels() : null, set.classNames());
+        wrote(png, "");
     }
 
     private static Path sibling(Path prefix, String suffix) {

@@ -8,19 +8,13 @@ import dev.engram.tensor.Shape;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 @Command(name = "reconstruct", mixinStandardHelpOptions = true,
         description = "Write a PNG grid of images with their reconstructions below them.")
-final class ReconstructCommand implements Callable<Integer> {
-    @Mixin
-    CheckpointOptions checkpoint;
+final class ReconstructCommand extends TrainedModelCommand {
     @Mixin
     DataOptions data;
     @Mixin
@@ -30,23 +24,14 @@ final class ReconstructCommand implements Callable<Integer> {
             description = "The PNG to write (default: reconstructions.png beside the checkpoint).")
     Path out;
 
-    @Spec
-    CommandSpec spec;
-
-    @ParentCommand
-    Main main;
-
     @Override
-    public Integer call() throws Exception {
-        try (TrainedModel m = checkpoint.open(main.err())) {
-            ImageSet set = data.load(m.spec().inputShape());
-            int n = grid.count(set.size());
-            Path file = out != null ? out : checkpoint.checkpoint.resolveSibling("reconstructions.png");
-            write(m.model(), file, set, n, checkpoint.batch, grid.columns, grid.scale);
-            spec.commandLine().getOut().println("wrote " + file + " (" + n + " images of " + set.name()
-                    + ", each above its reconstruction)");
-        }
-        return 0;
+    void run(TrainedModel m) throws Exception {
+        ImageSet set = data.load(m.spec().inputShape());
+        int n = grid.count(set.size());
+        Path file = outputOr(out, "reconstructions.png");
+        write(m.model(), file, set, n, checkpoint.batch, grid.columns, grid.scale);
+        wrote(file, n + " images of " + set.name()
+                + ", each above its reconstruction");
     }
 
     /** A PNG grid of the first {@code count} images of {@code set}, each above its reconstruction. */

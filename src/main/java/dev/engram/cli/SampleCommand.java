@@ -4,18 +4,12 @@ import dev.engram.model.VariationalAutoencoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 @Command(name = "sample", mixinStandardHelpOptions = true,
         description = "Draw codes from the prior N(0, I) of a variational autoencoder and write the decoded images as a PNG grid.")
-final class SampleCommand implements Callable<Integer> {
-    @Mixin
-    CheckpointOptions checkpoint;
+final class SampleCommand extends TrainedModelCommand {
     @Mixin
     GridOptions grid;
 
@@ -27,30 +21,21 @@ final class SampleCommand implements Callable<Integer> {
             description = "The PNG to write (default: samples.png beside the checkpoint).")
     Path out;
 
-    @Spec
-    CommandSpec spec;
-
-    @ParentCommand
-    Main main;
-
     @Override
-    public Integer call() throws Exception {
-        try (TrainedModel m = checkpoint.open(main.err())) {
-            VariationalAutoencoder vae = m.vae("sample");
-            if (seed != null) {
-                if (seed < 0 || seed >= 1L << 31) {
-                    throw new IllegalArgumentException("--seed " + seed + " must be in 0.." + ((1L << 31) - 1));
-                }
-                // Stretches 2^32 numbers apart never overlap for any grid one would draw.
-                m.model().random().seek(seed << 32);
+    void run(TrainedModel m) throws Exception {
+        VariationalAutoencoder vae = m.vae("sample");
+        if (seed != null) {
+            if (seed < 0 || seed >= 1L << 31) {
+                throw new IllegalArgumentException("--seed " + seed + " must be in 0.." + ((1L << 31) - 1));
             }
-            int n = grid.count(Integer.MAX_VALUE);
-            float[] images = new float[Math.toIntExact(n * m.spec().inputShape().numel())];
-            m.model().backend().copyToHost(vae.sample(n), images, 0);
-            Path file = out != null ? out : checkpoint.checkpoint.resolveSibling("samples.png");
-            ImageRows.write(file, m.spec().inputShape(), n, grid.columns, grid.scale, images);
-            spec.commandLine().getOut().println("wrote " + file + " (" + n + " samples from the prior)");
+            // Stretches 2^32 numbers apart never overlap for any grid one would draw.
+            m.model().random().seek(seed << 32);
         }
-        return 0;
+        int n = grid.count(Integer.MAX_VALUE);
+        float[] images = new float[Math.toIntExact(n * m.spec().inputShape().numel())];
+        m.model().backend().copyToHost(vae.sample(n), images, 0);
+        Path file = outputOr(out, "samples.png");
+        ImageRows.write(file, m.spec().inputShape(), n, grid.columns, grid.scale, images);
+        wrote(file, n + " samples from the prior");
     }
 }

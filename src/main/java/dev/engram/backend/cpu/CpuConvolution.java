@@ -97,8 +97,9 @@ final class CpuConvolution {
             }
             float[] col = columns.get(crs * cols);
             gemm.gemm(true, false, crs, cols, g.k(), 1f, wd, wo, grad, gradOff, 0f, col, 0);
+            int[] offsets = Im2col.tapOffsets(g);
             threads.forRange(images * g.c(), Math.max(1, CpuElementwise.GRAIN / (g.r() * g.s() * pq)),
-                    (from, to) -> Im2col.col2im(g, col, images, dxd, dxOff, from, to));
+                    (from, to) -> Im2col.col2im(g, offsets, col, images, dxd, dxOff, from, to));
         }
     }
 
@@ -161,7 +162,8 @@ final class CpuConvolution {
         int crs = g.c() * g.r() * g.s();
         int cols = images * g.p() * g.q();
         float[] col = columns.get(crs * cols);
-        rows(crs, cols, (from, to) -> Im2col.im2col(g, x, xOff, images, col, from, to));
+        int[] offsets = Im2col.tapOffsets(g);
+        rows(crs, cols, (from, to) -> Im2col.im2col(g, offsets, x, xOff, images, col, from, to));
         return col;
     }
 

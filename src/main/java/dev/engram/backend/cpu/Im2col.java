@@ -18,83 +18,76 @@ final class Im2col {
     private Im2col() {
     }
 
-    /** Rows [rowFrom, rowTo) of col [c*r*s, images*p*q] = the windows of images x [images, c, h, w]. */
-    static void im2col(ConvGeometry g, float[] x, int xOff, int images, float[] col, int rowFrom, int rowTo) {
+    /**
+     * Where each window tap reads: for tap (kr, ks) and output pixel oh*q + ow, entry
+     * (kr*s + ks)*p*q + oh*q + ow is the offset in an input plane, or -1 in the padding. The taps
+     * of every channel and image read the same offsets, so the lowering loops below run one flat
+     * loop of p*q per tap instead of short, padded lines (late autoencoder layers have lines of 4).
+     */
+    static int[] tapOffsets(ConvGeometry g) {
         int p = g.p();
         int q = g.q();
-        int pq = p * q;
-        int ld = images * pq;
-        int imageSize = g.c() * g.h() * g.w();
-        for (int row = rowFrom; row < rowTo; row++) {
-            int ks = row % g.s();
-            int kr = row / g.s() % g.r();
-            int ci = row / (g.s() * g.r());
-            int shiftW = ks * g.dilationW() - g.padW();
-            int owLo = firstInside(shiftW, g.strideW(), q);
-            int owHi = endInside(shiftW, g.strideW(), g.w(), q, owLo);
-            for (int i = 0; i < images; i++) {
-                int plane = xOff + i * imageSize + ci * g.h() * g.w();
+        int[] offsets = new int[g.r() * g.s() * p * q];
+        int t = 0;
+        for (int kr = 0; kr < g.r(); kr++) {
+            for (int ks = 0; ks < g.s(); ks++) {
                 for (int oh = 0; oh < p; oh++) {
-                    int dst = row * ld + i * pq + oh * q;
                     int ih = oh * g.strideH() - g.padH() + kr * g.dilationH();
-                    if (ih < 0 || ih >= g.h()) {
-                        Arrays.fill(col, dst, dst + q, 0f);
-                        continue;
+                    for (int ow = 0; ow < q; ow++, t++) {
+                        int iw = ow * g.strideW() - g.padW() + ks * g.dilationW();
+                        offsets[t] = ih >= 0 && ih < g.h() && iw >= 0 && iw < g.w() ? ih * g.w() + iw : -1;
                     }
-                    int src = plane + ih * g.w() + shiftW;
-                    Arrays.fill(col, dst, dst + owLo, 0f);
-                    if (g.strideW() == 1) {
-                        System.arraycopy(x, src + owLo, col, dst + owLo, owHi - owLo);
-                    } else {
-                        for (int ow = owLo; ow < owHi; ow++) {
-                            col[dst + ow] = x[src + ow * g.strideW()];
-                        }
-                    }
-                    Arrays.fill(col, dst + owHi, dst + q, 0f);
+                }
+            }
+        }
+        return offsets;
+    }
+
+    /**
+     * Rows [rowFrom, rowTo) of col [c*r*s, images*p*q] = the windows of images x [images, c, h, w];
+     * {@code offsets} is {@link #tapOffsets}(g).
+     */
+    static void im2col(ConvGeometry g, int[] offsets, float[] x, int xOff, int images, float[] col,
+                       int rowFrom, int rowTo) {
+        int pq = g.p() * g.q();
+        int taps = g.r() * g.s();
+        int planeSize = g.h() * g.w();
+        int imageSize = g.c() * planeSize;
+        for (int row = rowFrom; row < rowTo; row++) {
+            int tap = (row % taps) * pq;
+            int plane = xOff + row / taps * planeSize;
+            for (int i = 0, dst = row * images * pq; i < images; i++, dst += pq, plane += imageSize) {
+                for (int j = 0; j < pq; j++) {
+                    int o = offsets[tap + j];
+                    col[dst + j] = o < 0 ? 0f : x[plane + o];
                 }
             }
         }
     }
 
     /**
-     * Planes [planeFrom, planeTo) of dx [images, c, h, w], plane i*c + ci being channel ci of image
-     * i: the adjoint of {@link #im2col}, every column entry added back to the pixel it was read from
-     * (pixels shared by overlapping windows sum, always in the same order). Each plane is zeroed
-     * first and then gathers from the r*s rows of its channel, so planes are independent work.
+     * Planes [from, to) of dx [images, c, h, w], where plane u is channel u / images of image
+     * u % images: the adjoint of {@link #im2col}, every column entry added back to the pixel it was
+     * read from (pixels shared by overlapping windows sum, always in tap order). Consecutive planes
+     * are one channel of consecutive images, so they read consecutive columns of the same r*s rows.
+     * Each plane is zeroed first and written by one task only, so planes are independent.
      */
-    static void col2im(ConvGeometry g, float[] col, int images, float[] dx, int dxOff, int planeFrom, int planeTo) {
-        int p = g.p();
-        int q = g.q();
-        int pq = p * q;
-        int ld = images * pq;
+    static void col2im(ConvGeometry g, int[] offsets, float[] col, int images, float[] dx, int dxOff,
+                       int from, int to) {
+        int pq = g.p() * g.q();
+        int taps = g.r() * g.s();
         int planeSize = g.h() * g.w();
-        for (int plane = planeFrom; plane < planeTo; plane++) {
-            int i = plane / g.c();
-            int ci = plane % g.c();
-            int base = dxOff + plane * planeSize;
+        for (int u = from; u < to; u++) {
+            int ci = u / images;
+            int i = u % images;
+            int base = dxOff + (i * g.c() + ci) * planeSize;
             Arrays.fill(dx, base, base + planeSize, 0f);
-            for (int kr = 0; kr < g.r(); kr++) {
-                for (int ks = 0; ks < g.s(); ks++) {
-                    int row = (ci * g.r() + kr) * g.s() + ks;
-                    int shiftW = ks * g.dilationW() - g.padW();
-                    int owLo = firstInside(shiftW, g.strideW(), q);
-                    int owHi = endInside(shiftW, g.strideW(), g.w(), q, owLo);
-                    for (int oh = 0; oh < p; oh++) {
-                        int ih = oh * g.strideH() - g.padH() + kr * g.dilationH();
-                        if (ih < 0 || ih >= g.h()) {
-                            continue;
-                        }
-                        int src = row * ld + i * pq + oh * q;
-                        int dst = base + ih * g.w() + shiftW;
-                        if (g.strideW() == 1) {
-                            for (int ow = owLo; ow < owHi; ow++) {
-                                dx[dst + ow] += col[src + ow];
-                            }
-                        } else {
-                            for (int ow = owLo; ow < owHi; ow++) {
-                                dx[dst + ow * g.strideW()] += col[src + ow];
-                            }
-                        }
+            for (int tap = 0; tap < taps; tap++) {
+                int src = ((ci * taps + tap) * images + i) * pq;
+                for (int j = 0, t = tap * pq; j < pq; j++, t++) {
+                    int o = offsets[t];
+                    if (o >= 0) {
+                        dx[base + o] += col[src + j];
                     }
                 }
             }
@@ -122,15 +115,5 @@ final class Im2col {
                 System.arraycopy(grouped, (row * images + i) * pq, batch, batchOff + (i * rows + row) * pq, pq);
             }
         }
-    }
-
-    /** First output column whose input column ow*stride + shift is >= 0 (at most q). */
-    private static int firstInside(int shift, int stride, int q) {
-        return shift >= 0 ? 0 : Math.min(q, (-shift + stride - 1) / stride);
-    }
-
-    /** One past the last output column whose input column ow*stride + shift is < width (at least lo). */
-    private static int endInside(int shift, int stride, int width, int q, int lo) {
-        return Math.max(lo, Math.min(q, Math.floorDiv(width - 1 - shift, stride) + 1));
     }
 }

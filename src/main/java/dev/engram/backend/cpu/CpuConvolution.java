@@ -11,8 +11,8 @@ import dev.engram.tensor.Tensor;
  * small late feature maps of an autoencoder (4x4, 8x8) per-image GEMMs spent more time packing
  * than multiplying. The GEMM works in the grouped layout [k, images*p*q]; the output side is
  * moved from and to the batch layout [images, k, p*q] by a copy, skipped for a group of one image.
- * A 1x1 convolution with stride 1 and no padding in a group of one image reads the image [c, h*w]
- * as its own column matrix.
+ * A 1x1 convolution with stride 1 and no padding needs no im2col: its column matrix is the
+ * group's images in the grouped layout (a plain copy), or a lone image [c, h*w] itself.
  *
  * <p>Groups run one after another; each stage (lowering, GEMM, copy, col2im) runs on all threads
  * over disjoint outputs. Every output element of forward and backward-data is one dot product in
@@ -97,9 +97,13 @@ final class CpuConvolution {
             }
             float[] col = columns.get(crs * cols);
             gemm.gemm(true, false, crs, cols, g.k(), 1f, wd, wo, grad, gradOff, 0f, col, 0);
-            int[] offsets = Im2col.tapOffsets(g);
-            threads.forRange(images * g.c(), Math.max(1, CpuElementwise.GRAIN / (g.r() * g.s() * pq)),
-                    (from, to) -> Im2col.col2im(g, offsets, col, images, dxd, dxOff, from, to));
+            if (isPointwise(g)) {
+                rows(g.c(), cols, (from, to) -> Im2col.ungroup(col, images, g.c(), pq, dxd, dxOff, from, to));
+            } else {
+                int[] offsets = Im2col.tapOffsets(g);
+                threads.forRange(images * g.c(), Math.max(1, CpuElementwise.GRAIN / (g.r() * g.s() * pq)),
+                        (from, to) -> Im2col.col2im(g, offsets, col, images, dxd, dxOff, from, to));
+            }
         }
     }
 
@@ -147,10 +151,16 @@ final class CpuConvolution {
         return (g.n() + groups - 1) / groups;
     }
 
-    /** A 1x1 convolution with stride 1 and no padding reads a lone image as its own column matrix. */
+    /**
+     * A 1x1 convolution with stride 1 and no padding: its column matrix is the images themselves,
+     * [c, images*h*w] in the grouped layout, so lowering is a plain copy and a lone image needs none.
+     */
+    private static boolean isPointwise(ConvGeometry g) {
+        return g.r() == 1 && g.s() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0;
+    }
+
     private static boolean readsImageDirectly(ConvGeometry g, int images) {
-        return images == 1 && g.r() == 1 && g.s() == 1 && g.strideH() == 1 && g.strideW() == 1
-                && g.padH() == 0 && g.padW() == 0;
+        return images == 1 && isPointwise(g);
     }
 
     private static int imageSize(ConvGeometry g) {
@@ -162,8 +172,12 @@ final class CpuConvolution {
         int crs = g.c() * g.r() * g.s();
         int cols = images * g.p() * g.q();
         float[] col = columns.get(crs * cols);
-        int[] offsets = Im2col.tapOffsets(g);
-        rows(crs, cols, (from, to) -> Im2col.im2col(g, offsets, x, xOff, images, col, from, to));
+        if (isPointwise(g)) {
+            rows(crs, cols, (from, to) -> Im2col.group(x, xOff, images, crs, g.p() * g.q(), col, from, to));
+        } else {
+            int[] offsets = Im2col.tapOffsets(g);
+            rows(crs, cols, (from, to) -> Im2col.im2col(g, offsets, x, xOff, images, col, from, to));
+        }
         return col;
     }
 

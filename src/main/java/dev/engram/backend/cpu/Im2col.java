@@ -11,8 +11,9 @@ import java.util.Arrays;
  * holds x_i[ci, oh*strideH - padH + kr*dilationH, ow*strideW - padW + ks*dilationW], or 0 where
  * that falls in the padding.
  *
- * <p>Also moves the output side between the batch layout [images, k, p*q] (NCHW) and the grouped
- * layout [k, images*p*q] that the GEMM reads and writes.
+ * <p>Also moves a tensor between the batch layout [images, rows, p*q] (NCHW) and the grouped layout
+ * [rows, images*p*q] that the GEMM reads and writes: outputs and their gradients, and the inputs
+ * of a 1x1 convolution with stride 1 and no padding, whose column matrix that grouped layout is.
  */
 final class Im2col {
     private Im2col() {
@@ -94,10 +95,7 @@ final class Im2col {
         }
     }
 
-    /**
-     * Rows [rowFrom, rowTo) of grouped [rows, images*pq] = the same rows of each image of batch
-     * [images, rows, pq]: gathers a group's output gradients for one GEMM.
-     */
+    /** Rows [rowFrom, rowTo) of grouped [rows, images*pq] = the same rows of each image of batch [images, rows, pq]. */
     static void group(float[] batch, int batchOff, int images, int rows, int pq, float[] grouped,
                       int rowFrom, int rowTo) {
         for (int row = rowFrom; row < rowTo; row++) {

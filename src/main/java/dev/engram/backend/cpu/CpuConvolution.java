@@ -23,10 +23,16 @@ import dev.engram.tensor.Tensor;
  */
 final class CpuConvolution {
     /**
-     * Columns worth gathering into one GEMM: CpuGemm packs B in blocks of 2048 columns and packs
-     * the weights once per block, so wider groups save no packing.
+     * Columns worth gathering into one GEMM: CpuGemm packs the weights once per block of 2048
+     * columns, so narrower groups would pack them more often.
      */
     private static final int GROUP_COLUMNS = 2048;
+    /**
+     * Least GEMM work per group (floating-point operations, about 0.5 ms on two cores). Each group
+     * runs three or four parallel stages, each ending in a join of a few microseconds; thin layers
+     * (3 input channels, 27 multiply-adds per output) need many images per group to dwarf that.
+     */
+    private static final long GROUP_FLOPS = 1L << 26;
     /** Most floats of a group's column matrix (16 MiB), so that it stays in the last-level cache. */
     private static final long MAX_COLUMN_FLOATS = 1L << 22;
 
@@ -137,18 +143,23 @@ final class CpuConvolution {
     }
 
     /**
-     * Images per GEMM: enough for {@link #GROUP_COLUMNS} columns, fewer if the column matrix would
-     * pass {@link #MAX_COLUMN_FLOATS}, then evened out so the last group is not a small remainder.
-     * It depends on the geometry alone, never on the thread count (the filter gradient's rounding
-     * depends on it).
+     * Images per GEMM: enough for {@link #GROUP_COLUMNS} columns and {@link #GROUP_FLOPS} of work,
+     * fewer if the column matrix would pass {@link #MAX_COLUMN_FLOATS}, then evened out so the last
+     * group is not a small remainder. It depends on the geometry alone, never on the thread count
+     * (the filter gradient's rounding depends on it).
      */
-    private static int groupSize(ConvGeometry g) {
+    static int groupSize(ConvGeometry g) {
         long pq = (long) g.p() * g.q();
         long crs = (long) g.c() * g.r() * g.s();
-        long wanted = Math.min((GROUP_COLUMNS + pq - 1) / pq, MAX_COLUMN_FLOATS / (crs * pq));
-        int size = (int) Math.max(1, Math.min(g.n(), wanted));
-        int groups = (g.n() + size - 1) / size;
-        return (g.n() + groups - 1) / groups;
+        long flopsPerImage = 2 * g.k() * crs * pq;
+        long wanted = Math.max(ceilDiv(GROUP_COLUMNS, pq), ceilDiv(GROUP_FLOPS, flopsPerImage));
+        int size = (int) Math.max(1, Math.min(g.n(), Math.min(wanted, MAX_COLUMN_FLOATS / (crs * pq))));
+        int groups = (int) ceilDiv(g.n(), size);
+        return (int) ceilDiv(g.n(), groups);
+    }
+
+    private static long ceilDiv(long x, long y) {
+        return (x + y - 1) / y;
     }
 
     /**

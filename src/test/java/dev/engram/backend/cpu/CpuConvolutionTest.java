@@ -27,15 +27,14 @@ class CpuConvolutionTest {
     /**
      * Geometries that exercise every path: stride, padding, dilation, per-axis sizes, the 1x1
      * direct path and 1x1 through im2col, a kernel as large as the padded input, a batch smaller
-     * than the thread count and one that splits unevenly. Images are lowered in groups of about
-     * 2048 output pixels: 7 images of 25x28 outputs run as groups of 3, 3 and a lone 1 (which
-     * skips the copies to and from the grouped layout), 46x46 outputs run one image per group.
+     * than the thread count and one that splits unevenly. Images are lowered in groups; the first
+     * geometry's column matrices are so large that its 5 images run as groups of 2, 2 and a lone 1
+     * (which skips the copies to and from the grouped layout), see {@link #groupsSplitAsDescribed}.
      * Large ones come before small ones, so reused workspaces hold stale values.
      */
     static final List<Conv> GEOMETRIES = List.of(
-            new Conv(7, 2, 50, 56, 3, 3, 3, 2, 2, 2, 2, 2, 2), // groups of 3, 3, 1; stride, padding, dilation 2
-            Conv.square(3, 2, 46, 46, 3, 1, 1, 0, 1),     // 1x1 with one image per group: no lowering at all
-            Conv.square(2, 2, 46, 46, 3, 3, 1, 1, 1),     // 3x3 with one image per group
+            new Conv(5, 16, 100, 104, 2, 3, 3, 1, 1, 1, 1, 1, 1), // groups of 2, 2, 1
+            new Conv(7, 2, 50, 56, 3, 3, 3, 2, 2, 2, 2, 2, 2), // several images per group; stride, padding, dilation 2
             Conv.square(3, 2, 7, 9, 3, 3, 1, 2, 2),       // dilation 2, padding 2
             Conv.square(3, 2, 5, 7, 4, 3, 1, 0, 1),       // plain 3x3 on 5x7
             Conv.square(3, 2, 5, 7, 4, 3, 2, 1, 1),       // stride 2, padding 1
@@ -56,6 +55,12 @@ class CpuConvolutionTest {
     static ConvGeometry geometry(Conv c) {
         return new ConvGeometry(c.n(), c.c(), c.h(), c.w(), c.k(), c.r(), c.s(), c.strideH(), c.strideW(),
                 c.padH(), c.padW(), c.dilH(), c.dilW());
+    }
+
+    @Test
+    void groupsSplitAsDescribed() {
+        assertEquals(2, CpuConvolution.groupSize(geometry(GEOMETRIES.get(0))));
+        assertEquals(7, CpuConvolution.groupSize(geometry(GEOMETRIES.get(1))));
     }
 
     @Test

@@ -26,6 +26,12 @@ import java.util.Map;
 public final class ConvBench {
     private static final int SAMPLES = 7;
     private static final double SAMPLE_SECONDS = 0.2;
+    /**
+     * Untimed calls before the samples: a whole-batch op makes few calls into its loops, and on a
+     * busy machine the JIT needs about this many before they run compiled.
+     */
+    private static final int WARMUP_CALLS = 30;
+    private static final double WARMUP_SECONDS = 1.0;
 
     /** A convolution layer of a reference model: its geometry and whether it is a transposed one. */
     private record Layer(String name, ConvGeometry geometry, boolean transposed) {
@@ -141,7 +147,7 @@ public final class ConvBench {
             };
             long start = System.nanoTime();
             int warmups = 0;
-            while (warmups < 3 || System.nanoTime() - start < 0.5e9) {
+            while (warmups < WARMUP_CALLS || System.nanoTime() - start < WARMUP_SECONDS * 1e9) {
                 call.run();
                 warmups++;
             }

@@ -3,166 +3,205 @@ package dev.engram.backend.cpu;
 import dev.engram.backend.ConvGeometry;
 import dev.engram.tensor.Tensor;
 
-import java.util.Arrays;
-
 /**
- * Convolution and bias ops of the CPU backend. A convolution is lowered to one GEMM per image:
- * the image's windows become a column matrix ({@link Im2col}) of [c*r*s, p*q], and
- * y_n [k, p*q] = W [k, c*r*s] col_n. A 1x1 convolution with stride 1 and no padding needs no
- * lowering: the image [c, h*w] is its own column matrix.
+ * Convolution and bias ops of the CPU backend. A convolution is lowered to one GEMM per group of
+ * images: the group's windows become a column matrix ({@link Im2col}) of [c*r*s, images*p*q], and
+ * y_group [k, images*p*q] = W [k, c*r*s] col_group. Grouping makes the GEMM wide (n = images*p*q
+ * instead of p*q), so the weights are packed once per group instead of once per image: with the
+ * small late feature maps of an autoencoder (4x4, 8x8) per-image GEMMs spent more time packing
+ * than multiplying. The GEMM works in the grouped layout [k, images*p*q]; the output side is
+ * moved from and to the batch layout [images, k, p*q] by a copy, skipped for a group of one image.
+ * A 1x1 convolution with stride 1 and no padding needs no im2col: its column matrix is the
+ * group's images in the grouped layout (a plain copy), or a lone image [c, h*w] itself.
  *
- * <p>Images run in parallel, each with a serial GEMM and its chunk's column buffer; a batch
- * smaller than the thread count runs image by image with the parallel GEMM instead. Every output
- * element is then one dot product in a fixed order, so forward and backward-data do not depend on
- * the thread count (given that CpuGemm's serial and parallel paths agree element by element).
- * The filter gradient sums per-chunk partials in chunk order: deterministic for a thread count.
- * The workspaces are shared by the backend's convolutions, so these run one at a time.
+ * <p>Groups run one after another; each stage (lowering, GEMM, copy, col2im) runs on all threads
+ * over disjoint outputs. Every output element of forward and backward-data is one dot product in
+ * a fixed order (CpuGemm's results do not depend on its split), whatever the thread count or the
+ * group size. The filter gradient is one GEMM per group accumulated into dw in group order, and
+ * the group size depends on the geometry alone, so it too is bit-identical for any thread count.
+ * The scratch arrays are shared by the backend's convolutions, so these run one at a time.
  */
 final class CpuConvolution {
-    /** The GEMM signature of {@link CpuGemm}, so an image task can run the serial or the parallel one. */
-    @FunctionalInterface
-    private interface Gemm {
-        void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                 float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff);
-    }
-
-    /** The work of one image, using the buffers of {@code chunk} and the given GEMM. */
-    @FunctionalInterface
-    private interface ImageTask {
-        void run(int chunk, int image, Gemm gemm);
-    }
+    /**
+     * Columns worth gathering into one GEMM: CpuGemm packs the weights once per block of 2048
+     * columns, so narrower groups would pack them more often.
+     */
+    private static final int GROUP_COLUMNS = 2048;
+    /**
+     * Least GEMM work per group (floating-point operations, about 0.5 ms on two cores). Each group
+     * runs three or four parallel stages, each ending in a join of a few microseconds; thin layers
+     * (3 input channels, 27 multiply-adds per output) need many images per group to dwarf that.
+     */
+    private static final long GROUP_FLOPS = 1L << 26;
+    /** Most floats of a group's column matrix (16 MiB), so that it stays in the last-level cache. */
+    private static final long MAX_COLUMN_FLOATS = 1L << 22;
 
     private final CpuThreads threads;
-    private final Gemm serialGemm;
-    private final Gemm parallelGemm;
-    /** Column matrices [c*r*s, p*q], one per chunk. */
-    private final Workspaces columns;
-    /** Partial filter gradients [k, c*r*s], one per chunk. */
-    private final Workspaces partialFilterGrads;
+    private final CpuGemm gemm;
+    /** A group's column matrix [c*r*s, images*p*q]. */
+    private final Scratch columns = new Scratch();
+    /** A group's output or output gradient in the grouped layout [k, images*p*q]. */
+    private final Scratch grouped = new Scratch();
 
     CpuConvolution(CpuThreads threads, CpuGemm gemm) {
         this.threads = threads;
-        this.serialGemm = gemm::gemmSerial;
-        this.parallelGemm = gemm::gemm;
-        this.columns = new Workspaces(threads.count());
-        this.partialFilterGrads = new Workspaces(threads.count());
+        this.gemm = gemm;
     }
 
-    /** y_n = W col(x_n). */
+    /** y_group = W col(x_group). */
     synchronized void forward(ConvGeometry g, Tensor x, Tensor w, Tensor y) {
         float[] xd = CpuBackend.data(x);
         float[] wd = CpuBackend.data(w);
         float[] yd = CpuBackend.data(y);
-        int xo = CpuBackend.offset(x);
         int wo = CpuBackend.offset(w);
-        int yo = CpuBackend.offset(y);
         int crs = g.c() * g.r() * g.s();
         int pq = g.p() * g.q();
-        int imageSize = g.c() * g.h() * g.w();
-        boolean pointwise = isPointwise(g);
-        forEachImage(g.n(), (chunk, i, gemm) -> {
+        int groupSize = groupSize(g);
+        for (int first = 0; first < g.n(); first += groupSize) {
+            int images = Math.min(groupSize, g.n() - first);
+            int cols = images * pq;
+            int xOff = CpuBackend.offset(x) + first * imageSize(g);
+            int yOff = CpuBackend.offset(y) + first * g.k() * pq;
             float[] col = xd;
-            int colOff = xo + i * imageSize;
-            if (!pointwise) {
-                col = columns.get(chunk, crs * pq);
-                Im2col.im2col(g, xd, colOff, col, 0);
+            int colOff = xOff;
+            if (!readsImageDirectly(g, images)) {
+                col = lower(g, xd, xOff, images);
                 colOff = 0;
             }
-            gemm.run(false, false, g.k(), pq, crs, 1f, wd, wo, col, colOff, 0f, yd, yo + i * g.k() * pq);
-        });
+            if (images == 1) {
+                gemm.gemm(false, false, g.k(), cols, crs, 1f, wd, wo, col, colOff, 0f, yd, yOff);
+            } else {
+                float[] out = grouped.get(g.k() * cols);
+                gemm.gemm(false, false, g.k(), cols, crs, 1f, wd, wo, col, colOff, 0f, out, 0);
+                rows(g.k(), cols, (from, to) -> Im2col.ungroup(out, images, g.k(), pq, yd, yOff, from, to));
+            }
+        }
     }
 
-    /** dx_n = col2im(W^T dy_n), assigned. */
+    /** dx_group = col2im(W^T dy_group), assigned. */
     synchronized void backwardData(ConvGeometry g, Tensor dy, Tensor w, Tensor dx) {
         float[] dyd = CpuBackend.data(dy);
         float[] wd = CpuBackend.data(w);
         float[] dxd = CpuBackend.data(dx);
-        int dyo = CpuBackend.offset(dy);
         int wo = CpuBackend.offset(w);
-        int dxo = CpuBackend.offset(dx);
         int crs = g.c() * g.r() * g.s();
         int pq = g.p() * g.q();
-        int imageSize = g.c() * g.h() * g.w();
-        boolean pointwise = isPointwise(g);
-        forEachImage(g.n(), (chunk, i, gemm) -> {
-            int dyOff = dyo + i * g.k() * pq;
-            int dxOff = dxo + i * imageSize;
-            if (pointwise) {
-                gemm.run(true, false, crs, pq, g.k(), 1f, wd, wo, dyd, dyOff, 0f, dxd, dxOff);
-                return;
+        int groupSize = groupSize(g);
+        for (int first = 0; first < g.n(); first += groupSize) {
+            int images = Math.min(groupSize, g.n() - first);
+            int cols = images * pq;
+            int dxOff = CpuBackend.offset(dx) + first * imageSize(g);
+            float[] grad = dyd;
+            int gradOff = CpuBackend.offset(dy) + first * g.k() * pq;
+            if (images > 1) {
+                grad = group(dyd, gradOff, images, g.k(), pq);
+                gradOff = 0;
             }
-            float[] col = columns.get(chunk, crs * pq);
-            gemm.run(true, false, crs, pq, g.k(), 1f, wd, wo, dyd, dyOff, 0f, col, 0);
-            Im2col.col2im(g, col, 0, dxd, dxOff);
-        });
+            if (readsImageDirectly(g, images)) {
+                gemm.gemm(true, false, crs, cols, g.k(), 1f, wd, wo, grad, gradOff, 0f, dxd, dxOff);
+                continue;
+            }
+            float[] col = columns.get(crs * cols);
+            gemm.gemm(true, false, crs, cols, g.k(), 1f, wd, wo, grad, gradOff, 0f, col, 0);
+            if (isPointwise(g)) {
+                rows(g.c(), cols, (from, to) -> Im2col.ungroup(col, images, g.c(), pq, dxd, dxOff, from, to));
+            } else {
+                int[] offsets = Im2col.tapOffsets(g);
+                threads.forRange(images * g.c(), Math.max(1, CpuElementwise.GRAIN / (g.r() * g.s() * pq)),
+                        (from, to) -> Im2col.col2im(g, offsets, col, images, dxd, dxOff, from, to));
+            }
+        }
     }
 
-    /** dw += sum over images of dy_n col(x_n)^T: per-chunk partials, then added in chunk order. */
+    /** dw += sum over groups, in order, of dy_group col(x_group)^T. */
     synchronized void backwardFilter(ConvGeometry g, Tensor x, Tensor dy, Tensor dw) {
         float[] xd = CpuBackend.data(x);
         float[] dyd = CpuBackend.data(dy);
         float[] dwd = CpuBackend.data(dw);
-        int xo = CpuBackend.offset(x);
-        int dyo = CpuBackend.offset(dy);
         int dwo = CpuBackend.offset(dw);
         int crs = g.c() * g.r() * g.s();
         int pq = g.p() * g.q();
-        int imageSize = g.c() * g.h() * g.w();
-        int filterSize = g.k() * crs;
-        boolean pointwise = isPointwise(g);
-        int chunks = imageChunks(g.n());
-        float[][] partials = new float[chunks][];
-        for (int c = 0; c < chunks; c++) {
-            partials[c] = partialFilterGrads.get(c, filterSize);
-            Arrays.fill(partials[c], 0, filterSize, 0f);
-        }
-        forEachImage(g.n(), (chunk, i, gemm) -> {
+        int groupSize = groupSize(g);
+        for (int first = 0; first < g.n(); first += groupSize) {
+            int images = Math.min(groupSize, g.n() - first);
+            int cols = images * pq;
+            int xOff = CpuBackend.offset(x) + first * imageSize(g);
+            float[] grad = dyd;
+            int gradOff = CpuBackend.offset(dy) + first * g.k() * pq;
+            if (images > 1) {
+                grad = group(dyd, gradOff, images, g.k(), pq);
+                gradOff = 0;
+            }
             float[] col = xd;
-            int colOff = xo + i * imageSize;
-            if (!pointwise) {
-                col = columns.get(chunk, crs * pq);
-                Im2col.im2col(g, xd, colOff, col, 0);
+            int colOff = xOff;
+            if (!readsImageDirectly(g, images)) {
+                col = lower(g, xd, xOff, images);
                 colOff = 0;
             }
-            gemm.run(false, true, g.k(), crs, pq, 1f, dyd, dyo + i * g.k() * pq, col, colOff, 1f, partials[chunk], 0);
-        });
-        threads.forRange(filterSize, CpuElementwise.GRAIN, (from, to) -> {
-            for (int j = from; j < to; j++) {
-                double s = 0;
-                for (float[] partial : partials) {
-                    s += partial[j];
-                }
-                dwd[dwo + j] += (float) s;
-            }
-        });
+            gemm.gemm(false, true, g.k(), crs, cols, 1f, grad, gradOff, col, colOff, 1f, dwd, dwo);
+        }
     }
 
-    /** A 1x1 convolution with stride 1 and no padding reads each image as its own column matrix. */
+    /**
+     * Images per GEMM: enough for {@link #GROUP_COLUMNS} columns and {@link #GROUP_FLOPS} of work,
+     * fewer if the column matrix would pass {@link #MAX_COLUMN_FLOATS}, then evened out so the last
+     * group is not a small remainder. It depends on the geometry alone, never on the thread count
+     * (the filter gradient's rounding depends on it).
+     */
+    static int groupSize(ConvGeometry g) {
+        long pq = (long) g.p() * g.q();
+        long crs = (long) g.c() * g.r() * g.s();
+        long flopsPerImage = 2 * g.k() * crs * pq;
+        long wanted = Math.max(ceilDiv(GROUP_COLUMNS, pq), ceilDiv(GROUP_FLOPS, flopsPerImage));
+        int size = (int) Math.max(1, Math.min(g.n(), Math.min(wanted, MAX_COLUMN_FLOATS / (crs * pq))));
+        int groups = (int) ceilDiv(g.n(), size);
+        return (int) ceilDiv(g.n(), groups);
+    }
+
+    private static long ceilDiv(long x, long y) {
+        return (x + y - 1) / y;
+    }
+
+    /**
+     * A 1x1 convolution with stride 1 and no padding: its column matrix is the images themselves,
+     * [c, images*h*w] in the grouped layout, so lowering is a plain copy and a lone image needs none.
+     */
     private static boolean isPointwise(ConvGeometry g) {
         return g.r() == 1 && g.s() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0;
     }
 
-    /** How many chunks of images run in parallel: one when the batch is smaller than the thread count. */
-    private int imageChunks(int images) {
-        return images >= threads.count() ? threads.chunks(images, 1) : 1;
+    private static boolean readsImageDirectly(ConvGeometry g, int images) {
+        return images == 1 && isPointwise(g);
     }
 
-    /**
-     * Runs task for every image: in parallel chunks of images with a serial GEMM each, or, for a
-     * batch smaller than the thread count, one image after another with the parallel GEMM.
-     */
-    private void forEachImage(int images, ImageTask task) {
-        if (imageChunks(images) > 1) {
-            threads.forChunks(images, 1, (chunk, from, to) -> {
-                for (int i = from; i < to; i++) {
-                    task.run(chunk, i, serialGemm);
-                }
-            });
+    private static int imageSize(ConvGeometry g) {
+        return g.c() * g.h() * g.w();
+    }
+
+    /** The column matrix of {@code images} images starting at x[xOff], in {@link #columns}. */
+    private float[] lower(ConvGeometry g, float[] x, int xOff, int images) {
+        int crs = g.c() * g.r() * g.s();
+        int cols = images * g.p() * g.q();
+        float[] col = columns.get(crs * cols);
+        if (isPointwise(g)) {
+            rows(crs, cols, (from, to) -> Im2col.group(x, xOff, images, crs, g.p() * g.q(), col, from, to));
         } else {
-            for (int i = 0; i < images; i++) {
-                task.run(0, i, parallelGemm);
-            }
+            int[] offsets = Im2col.tapOffsets(g);
+            rows(crs, cols, (from, to) -> Im2col.im2col(g, offsets, x, xOff, images, col, from, to));
         }
+        return col;
+    }
+
+    /** dy of {@code images} images starting at dy[off], as [k, images*p*q] in {@link #grouped}. */
+    private float[] group(float[] dy, int off, int images, int k, int pq) {
+        float[] out = grouped.get(k * images * pq);
+        rows(k, images * pq, (from, to) -> Im2col.group(dy, off, images, k, pq, out, from, to));
+        return out;
+    }
+
+    /** Runs body over {@code count} rows of {@code width} elements each, on all threads. */
+    private void rows(int count, int width, CpuThreads.Range body) {
+        threads.forRange(count, Math.max(1, CpuElementwise.GRAIN / Math.max(1, width)), body);
     }
 
     /** y[n, c, i] += bias[c] for y viewed as [N, C, inner]. */

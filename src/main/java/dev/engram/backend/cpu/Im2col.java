@@ -5,87 +5,113 @@ import dev.engram.backend.ConvGeometry;
 import java.util.Arrays;
 
 /**
- * Lowers the windows of one image of a convolution to a matrix and back, so that the convolution
- * becomes one GEMM per image. The column matrix is [c*r*s, p*q]: row (ci*r + kr)*s + ks, column
- * oh*q + ow holds x[ci, oh*strideH - padH + kr*dilationH, ow*strideW - padW + ks*dilationW], or 0
- * where that falls in the padding.
+ * Lowers the windows of a group of images of a convolution to one matrix and back, so that the
+ * convolution of the whole group becomes one GEMM. The column matrix of {@code images}
+ * consecutive images is [c*r*s, images*p*q]: row (ci*r + kr)*s + ks, column i*p*q + oh*q + ow
+ * holds x_i[ci, oh*strideH - padH + kr*dilationH, ow*strideW - padW + ks*dilationW], or 0 where
+ * that falls in the padding.
+ *
+ * <p>Also moves a tensor between the batch layout [images, rows, p*q] (NCHW) and the grouped layout
+ * [rows, images*p*q] that the GEMM reads and writes: outputs and their gradients, and the inputs
+ * of a 1x1 convolution with stride 1 and no padding, whose column matrix that grouped layout is.
  */
 final class Im2col {
     private Im2col() {
     }
 
-    /** col [c*r*s, p*q] = the windows of image x [c, h, w]. */
-    static void im2col(ConvGeometry g, float[] x, int xOff, float[] col, int colOff) {
+    /**
+     * Where each window tap reads: for tap (kr, ks) and output pixel oh*q + ow, entry
+     * (kr*s + ks)*p*q + oh*q + ow is the offset in an input plane, or -1 in the padding. The taps
+     * of every channel and image read the same offsets, so the lowering loops below run one flat
+     * loop of p*q per tap instead of short, padded lines (late autoencoder layers have lines of 4).
+     */
+    static int[] tapOffsets(ConvGeometry g) {
         int p = g.p();
         int q = g.q();
-        int row = 0;
-        for (int ci = 0; ci < g.c(); ci++) {
-            for (int kr = 0; kr < g.r(); kr++) {
-                for (int ks = 0; ks < g.s(); ks++, row++) {
-                    int shiftW = ks * g.dilationW() - g.padW();
-                    int owLo = firstInside(shiftW, g.strideW(), q);
-                    int owHi = endInside(shiftW, g.strideW(), g.w(), q, owLo);
-                    for (int oh = 0; oh < p; oh++) {
-                        int dst = colOff + (row * p + oh) * q;
-                        int ih = oh * g.strideH() - g.padH() + kr * g.dilationH();
-                        if (ih < 0 || ih >= g.h()) {
-                            Arrays.fill(col, dst, dst + q, 0f);
-                            continue;
-                        }
-                        int src = xOff + (ci * g.h() + ih) * g.w() + shiftW;
-                        Arrays.fill(col, dst, dst + owLo, 0f);
-                        if (g.strideW() == 1) {
-                            System.arraycopy(x, src + owLo, col, dst + owLo, owHi - owLo);
-                        } else {
-                            for (int ow = owLo; ow < owHi; ow++) {
-                                col[dst + ow] = x[src + ow * g.strideW()];
-                            }
-                        }
-                        Arrays.fill(col, dst + owHi, dst + q, 0f);
+        int[] offsets = new int[g.r() * g.s() * p * q];
+        int t = 0;
+        for (int kr = 0; kr < g.r(); kr++) {
+            for (int ks = 0; ks < g.s(); ks++) {
+                for (int oh = 0; oh < p; oh++) {
+                    int ih = oh * g.strideH() - g.padH() + kr * g.dilationH();
+                    for (int ow = 0; ow < q; ow++, t++) {
+                        int iw = ow * g.strideW() - g.padW() + ks * g.dilationW();
+                        offsets[t] = ih >= 0 && ih < g.h() && iw >= 0 && iw < g.w() ? ih * g.w() + iw : -1;
                     }
+                }
+            }
+        }
+        return offsets;
+    }
+
+    /**
+     * Rows [rowFrom, rowTo) of col [c*r*s, images*p*q] = the windows of images x [images, c, h, w];
+     * {@code offsets} is {@link #tapOffsets}(g).
+     */
+    static void im2col(ConvGeometry g, int[] offsets, float[] x, int xOff, int images, float[] col,
+                       int rowFrom, int rowTo) {
+        int pq = g.p() * g.q();
+        int taps = g.r() * g.s();
+        int planeSize = g.h() * g.w();
+        int imageSize = g.c() * planeSize;
+        for (int row = rowFrom; row < rowTo; row++) {
+            int tap = (row % taps) * pq;
+            int plane = xOff + row / taps * planeSize;
+            for (int i = 0, dst = row * images * pq; i < images; i++, dst += pq, plane += imageSize) {
+                for (int j = 0; j < pq; j++) {
+                    int o = offsets[tap + j];
+                    col[dst + j] = o < 0 ? 0f : x[plane + o];
                 }
             }
         }
     }
 
     /**
-     * dx [c, h, w] = the adjoint of {@link #im2col}: every column entry added back to the pixel it
-     * was read from (pixels shared by overlapping windows sum). dx is zeroed first.
+     * Planes [from, to) of dx [images, c, h, w], where plane u is channel u / images of image
+     * u % images: the adjoint of {@link #im2col}, every column entry added back to the pixel it was
+     * read from (pixels shared by overlapping windows sum, always in tap order). Consecutive planes
+     * are one channel of consecutive images, so they read consecutive columns of the same r*s rows.
+     * Each plane is zeroed first and written by one task only, so planes are independent.
      */
-    static void col2im(ConvGeometry g, float[] col, int colOff, float[] dx, int dxOff) {
-        Arrays.fill(dx, dxOff, dxOff + g.c() * g.h() * g.w(), 0f);
-        int p = g.p();
-        int q = g.q();
-        int row = 0;
-        for (int ci = 0; ci < g.c(); ci++) {
-            for (int kr = 0; kr < g.r(); kr++) {
-                for (int ks = 0; ks < g.s(); ks++, row++) {
-                    int shiftW = ks * g.dilationW() - g.padW();
-                    int owLo = firstInside(shiftW, g.strideW(), q);
-                    int owHi = endInside(shiftW, g.strideW(), g.w(), q, owLo);
-                    for (int oh = 0; oh < p; oh++) {
-                        int ih = oh * g.strideH() - g.padH() + kr * g.dilationH();
-                        if (ih < 0 || ih >= g.h()) {
-                            continue;
-                        }
-                        int src = colOff + (row * p + oh) * q;
-                        int dst = dxOff + (ci * g.h() + ih) * g.w() + shiftW;
-                        for (int ow = owLo; ow < owHi; ow++) {
-                            dx[dst + ow * g.strideW()] += col[src + ow];
-                        }
+    static void col2im(ConvGeometry g, int[] offsets, float[] col, int images, float[] dx, int dxOff,
+                       int from, int to) {
+        int pq = g.p() * g.q();
+        int taps = g.r() * g.s();
+        int planeSize = g.h() * g.w();
+        for (int u = from; u < to; u++) {
+            int ci = u / images;
+            int i = u % images;
+            int base = dxOff + (i * g.c() + ci) * planeSize;
+            Arrays.fill(dx, base, base + planeSize, 0f);
+            for (int tap = 0; tap < taps; tap++) {
+                int src = ((ci * taps + tap) * images + i) * pq;
+                for (int j = 0, t = tap * pq; j < pq; j++, t++) {
+                    int o = offsets[t];
+                    if (o >= 0) {
+                        dx[base + o] += col[src + j];
                     }
                 }
             }
         }
     }
 
-    /** First output column whose input column ow*stride + shift is >= 0 (at most q). */
-    private static int firstInside(int shift, int stride, int q) {
-        return shift >= 0 ? 0 : Math.min(q, (-shift + stride - 1) / stride);
+    /** Rows [rowFrom, rowTo) of grouped [rows, images*pq] = the same rows of each image of batch [images, rows, pq]. */
+    static void group(float[] batch, int batchOff, int images, int rows, int pq, float[] grouped,
+                      int rowFrom, int rowTo) {
+        for (int row = rowFrom; row < rowTo; row++) {
+            for (int i = 0; i < images; i++) {
+                System.arraycopy(batch, batchOff + (i * rows + row) * pq, grouped, (row * images + i) * pq, pq);
+            }
+        }
     }
 
-    /** One past the last output column whose input column ow*stride + shift is < width (at least lo). */
-    private static int endInside(int shift, int stride, int width, int q, int lo) {
-        return Math.max(lo, Math.min(q, Math.floorDiv(width - 1 - shift, stride) + 1));
+    /** Rows [rowFrom, rowTo) of each image of batch [images, rows, pq] = grouped [rows, images*pq]: the inverse of {@link #group}. */
+    static void ungroup(float[] grouped, int images, int rows, int pq, float[] batch, int batchOff,
+                        int rowFrom, int rowTo) {
+        for (int row = rowFrom; row < rowTo; row++) {
+            for (int i = 0; i < images; i++) {
+                System.arraycopy(grouped, (row * images + i) * pq, batch, batchOff + (i * rows + row) * pq, pq);
+            }
+        }
     }
 }

@@ -40,6 +40,7 @@ public final class CudaBackend extends Backend {
     private final CUdeviceptr scratch;
     private final CUdeviceptr partials;
     private final CUdeviceptr clipFactor;
+    private long hostTransfers;
     private boolean closed;
 
     private CudaBackend(int ordinal, boolean allowTf32) {
@@ -92,6 +93,11 @@ public final class CudaBackend extends Backend {
         return allocator.driverAllocations();
     }
 
+    /** How many copies between host and device were issued: a steady-state step adds its input upload and loss read only. */
+    public long hostTransfers() {
+        return hostTransfers;
+    }
+
     @Override
     public void synchronize() {
         stream.synchronize();
@@ -119,6 +125,7 @@ public final class CudaBackend extends Backend {
 
     @Override
     protected void copyFromHostImpl(float[] src, int srcOffset, Tensor dst) {
+        hostTransfers++;
         // Ordered on the stream, then waited for: JCuda lets go of the Java array when the call
         // returns, so the copy must be complete by then. (Overlapped uploads need pinned buffers.)
         CudaStatus.driver("cuMemcpyHtoDAsync", JCudaDriver.cuMemcpyHtoDAsync(ptr(dst),
@@ -128,6 +135,7 @@ public final class CudaBackend extends Backend {
 
     @Override
     protected void copyToHostImpl(Tensor src, float[] dst, int dstOffset) {
+        hostTransfers++;
         CudaStatus.driver("cuMemcpyDtoHAsync", JCudaDriver.cuMemcpyDtoHAsync(
                 Pointer.to(dst).withByteOffset((long) dstOffset * Float.BYTES), ptr(src), bytes(src), stream.handle()));
         stream.synchronize();

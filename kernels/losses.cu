@@ -6,6 +6,10 @@
 // engram_reduce_finish (elementwise.cu) writes out[0] = scale * their sum. For K in mse, l1, bce,
 // bce_with_logits. Backward assigns dpred = scale * d loss / d pred.
 //
+// The KL sparsity penalty (sparse autoencoders) reads code [rows, units] a unit per thread, summing
+// its column in row order, so the means are the CPU backend's bit for bit; its forward is a
+// two-pass reduction over the units like the losses.
+//
 // The VAE ops see stats [N, 2L]: row r holds mu at r * 2L + j and logvar at r * 2L + L + j;
 // `terms` = N * L elements of z.
 #include "common.cuh"
@@ -51,5 +55,24 @@ extern "C" __global__ void ENGRAM_BOUNDS engram_reparameterize_backward_f32(cons
                                                                             long long terms, int latent) {
     for (long long i = grid_index(); i < terms; i += grid_stride()) {
         reparameterize_backward_at(stats, eps, dz, dstats, i, latent);
+    }
+}
+
+// Pass 1 of klSparsityForward: the sum over units of the penalty term, in double.
+extern "C" __global__ void ENGRAM_BOUNDS engram_kl_sparsity_partial_f32(const float* code, long long rows,
+                                                                        long long units, float rho, double* partial) {
+    partial_sums(units, partial, [=] __device__(long long j) {
+        return kl_sparsity_term(sparsity_unit_mean(code, rows, units, j), rho);
+    });
+}
+
+// dcode += scale d penalty / d code: accumulates, as Backend.klSparsityBackward says. One thread
+// per unit; its stores down the column are coalesced across the warp.
+extern "C" __global__ void ENGRAM_BOUNDS engram_kl_sparsity_backward_f32(const float* code, float* dcode,
+                                                                         long long rows, long long units, float rho,
+                                                                         float scale) {
+    for (long long j = grid_index(); j < units; j += grid_stride()) {
+        float g = kl_sparsity_grad(sparsity_unit_mean(code, rows, units, j), rho, scale, rows);
+        for (long long r = 0; r < rows; r++) dcode[r * units + j] += g;
     }
 }

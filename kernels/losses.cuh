@@ -86,3 +86,26 @@ ENGRAM_HD void reparameterize_backward_at(const float* stats, const float* eps, 
     dstats[at] = g;
     dstats[at + latent] = (float) ((double) (g * eps[i]) * std * 0.5);
 }
+
+// ---------------------------------------------------------------- KL sparsity penalty
+// code [rows, units] (CpuSparsity): unit j's batch mean, summed over the rows in order in double
+// and clamped to [1e-6, 1 - 1e-6], then the penalty term and the per-sample gradient, in double.
+
+#define SPARSITY_MEAN_FLOOR 1e-6
+
+ENGRAM_HD double sparsity_unit_mean(const float* code, long long rows, long long units, long long j) {
+    double s = 0;
+    for (long long r = 0; r < rows; r++) s += code[r * units + j];
+    double m = s / rows;
+    return m != m ? m : fmin(fmax(m, SPARSITY_MEAN_FLOOR), 1.0 - SPARSITY_MEAN_FLOOR); // NaN stays, as Math.max/min
+}
+
+// rho log(rho / mean) + (1 - rho) log((1 - rho) / (1 - mean)).
+ENGRAM_HD double kl_sparsity_term(double mean, float rho) {
+    return rho * log(rho / mean) + (1.0 - rho) * log((1.0 - rho) / (1.0 - mean));
+}
+
+// scale d penalty / d code for every sample of a unit with this mean: scale ((1 - rho) / (1 - mean) - rho / mean) / rows.
+ENGRAM_HD float kl_sparsity_grad(double mean, float rho, float scale, long long rows) {
+    return (float) (scale * ((1.0 - rho) / (1.0 - mean) - rho / mean) / (double) rows);
+}

@@ -88,3 +88,10 @@ ENGRAM_HD float4 philox_normal_block(unsigned long long seed, unsigned long long
 ENGRAM_HD float philox_dropout(uint32_t bits, float src, float p, float scale) {
     return philox_uniform(bits) >= p ? src * scale : 0.0f;
 }
+
+// One element of salt-and-pepper noise (CpuRandom.saltAndPepper): 0 where its uniform u is below
+// low = fraction / 2, 1 where u >= high = 1 - fraction / 2, else src.
+ENGRAM_HD float philox_salt_and_pepper(uint32_t bits, float src, float low, float high) {
+    float u = philox_uniform(bits);
+    return u < low ? 0.0f : u >= high ? 1.0f : src;
+}

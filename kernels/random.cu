@@ -1,5 +1,5 @@
-// Philox random numbers and dropout of the CUDA backend (Backend.randomUniform/randomNormal/
-// dropoutForward/dropoutBackward). One thread per Philox block: thread b draws the block at
+// Philox random numbers, dropout and salt-and-pepper noise of the CUDA backend
+// (Backend.randomUniform/randomNormal/dropoutForward/dropoutBackward/saltAndPepper). One thread per Philox block: thread b draws the block at
 // counter offset + b and writes elements 4b .. 4b + 3, so the stream is the CPU backend's:
 // uniforms and dropout masks bit for bit, normals to within 1 float ulp (libm; see philox.cuh).
 // The values come from the __host__ __device__ functions of philox.cuh, which
@@ -52,6 +52,24 @@ extern "C" __global__ void ENGRAM_BOUNDS engram_dropout_f32(const float* src, fl
 #pragma unroll
         for (int j = 0; j < 4; j++) {
             if (base + j < n) dst[base + j] = philox_dropout(bits.v[j], src[base + j], p, scale);
+        }
+    }
+}
+
+// dst = 0 where the element's uniform is < fraction / 2, 1 where it is >= 1 - fraction / 2, else
+// src: Backend.saltAndPepper, the uniform being the one randomUniform draws for the element.
+extern "C" __global__ void ENGRAM_BOUNDS engram_salt_and_pepper_f32(const float* src, float* dst, long long n,
+                                                                    float fraction, unsigned long long seed,
+                                                                    unsigned long long offset) {
+    float low = fraction / 2.0f;
+    float high = 1.0f - fraction / 2.0f;
+    long long blocks = (n + 3) >> 2;
+    for (long long b = grid_index(); b < blocks; b += grid_stride()) {
+        PhiloxBlock bits = philox_block(seed, offset + b);
+        long long base = b << 2;
+#pragma unroll
+        for (int j = 0; j < 4; j++) {
+            if (base + j < n) dst[base + j] = philox_salt_and_pepper(bits.v[j], src[base + j], low, high);
         }
     }
 }

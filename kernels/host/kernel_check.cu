@@ -13,6 +13,7 @@
 //   step adam N BETA1 BETA2 EPS STEP_SIZE BC2_SQRT DECAY L2 DECOUPLED   p; g; m; v -> p; m; v
 //   vae SCALE N L                      stats (N*2L); eps; dz (N*L) -> the KL sum (%.17g);
 //                                      dstats of KL (from zeros); z; dstats of the reparameterisation
+//   sparsity RHO SCALE ROWS UNITS      code; dcode (ROWS*UNITS each) -> the penalty sum (%.17g); dcode + gradient
 // KIND is the lower-case Java enum name; float arguments are bit patterns in hex, the flags 0 or 1.
 #include <cstdio>
 #include <cstring>
@@ -138,6 +139,21 @@ static void vae(float scale) {
     print_floats(dre);
 }
 
+static void sparsity(float rho) {
+    float scale = read_float();
+    long long rows, units;
+    if (scanf("%lld %lld", &rows, &units) != 2) throw "input";
+    Floats code = read_floats(rows * units), dcode = read_floats(rows * units);
+    double sum = 0;
+    for (long long j = 0; j < units; j++) sum += kl_sparsity_term(sparsity_unit_mean(code.data(), rows, units, j), rho);
+    for (long long j = 0; j < units; j++) { // as engram_kl_sparsity_backward_f32, a unit per thread
+        float g = kl_sparsity_grad(sparsity_unit_mean(code.data(), rows, units, j), rho, scale, rows);
+        for (long long r = 0; r < rows; r++) dcode[r * units + j] += g;
+    }
+    printf("%.17g\n", sum);
+    print_floats(dcode);
+}
+
 static bool request() {
     char op[16], kind[32];
     if (scanf("%15s %31s", op, kind) != 2) return false;
@@ -165,6 +181,10 @@ static bool request() {
         }
     } else if (strcmp(op, "step") == 0) {
         step(kind);
+    } else if (strcmp(op, "sparsity") == 0) {
+        uint32_t r;
+        if (sscanf(kind, "%x", &r) != 1) throw "input";
+        sparsity(from_bits(r));
     } else if (strcmp(op, "vae") == 0) {
         uint32_t s;
         if (sscanf(kind, "%x", &s) != 1) throw "input";

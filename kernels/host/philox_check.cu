@@ -8,6 +8,7 @@
 //   uniform SEED OFFSET N LO HI     -> N floats of randomUniform
 //   normal SEED OFFSET N MEAN STD   -> N floats of randomNormal
 //   dropout SEED OFFSET N P         -> N floats of dropout applied to all-ones
+//   saltpepper SEED OFFSET N F      -> N floats of salt-and-pepper noise (fraction F) applied to all-0.5
 // SEED, COUNTER, OFFSET are unsigned 64-bit decimals; LO, HI, MEAN, STD, P are float bit patterns in hex.
 #include <cstdio>
 #include <cstring>
@@ -55,6 +56,19 @@ int main() {
                 PhiloxBlock bits = philox_block(seed, offset + b);
                 float4 v = make_float4(philox_dropout(bits.v[0], 1.0f, p, scale), philox_dropout(bits.v[1], 1.0f, p, scale),
                                        philox_dropout(bits.v[2], 1.0f, p, scale), philox_dropout(bits.v[3], 1.0f, p, scale));
+                print_lanes(v, b, n);
+            }
+        } else if (strcmp(op, "saltpepper") == 0) {
+            uint32_t fb;
+            if (scanf("%llu %x", &n, &fb) != 2) return 2;
+            float fraction = from_bits(fb);
+            float low = fraction / 2.0f, high = 1.0f - fraction / 2.0f; // as engram_salt_and_pepper_f32
+            for (unsigned long long b = 0; b < (n + 3) / 4; b++) {
+                PhiloxBlock bits = philox_block(seed, offset + b);
+                float4 v = make_float4(philox_salt_and_pepper(bits.v[0], 0.5f, low, high),
+                                       philox_salt_and_pepper(bits.v[1], 0.5f, low, high),
+                                       philox_salt_and_pepper(bits.v[2], 0.5f, low, high),
+                                       philox_salt_and_pepper(bits.v[3], 0.5f, low, high));
                 print_lanes(v, b, n);
             }
         } else {

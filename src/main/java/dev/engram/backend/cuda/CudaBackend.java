@@ -4,9 +4,11 @@ import dev.engram.backend.Activation;
 import dev.engram.backend.Backend;
 import dev.engram.backend.ConvGeometry;
 import dev.engram.backend.LossKind;
+import dev.engram.backend.Philox;
 import dev.engram.backend.PoolGeometry;
 import dev.engram.backend.UpsampleMode;
 import dev.engram.tensor.DType;
+import dev.engram.tensor.Shape;
 import dev.engram.tensor.Storage;
 import dev.engram.tensor.Tensor;
 import jcuda.Pointer;
@@ -19,21 +21,26 @@ import jcuda.driver.JCudaDriver;
  * device's primary context. Ops are asynchronous: they return once issued; copies to the host and
  * {@link #synchronize()} wait.
  *
- * <p>Ops that need the engine's own kernels (kernels/) throw UnsupportedOperationException until
- * those are wired in.
+ * <p>Every other op launches the engine's own kernels (kernels/, listed in {@link KernelCatalog}).
+ * Reductions write their per-block partials into one workspace the backend keeps, so a
+ * steady-state training step takes no memory from the driver and copies nothing to the host
+ * except what the caller reads ({@link #readScalar}).
  */
 public final class CudaBackend extends Backend {
-    /**
-     * False while some ops still throw "kernels not wired yet": "auto" then keeps to the CPU, so
-     * that training on a GPU host does not stop at the first such op.
-     */
-    public static final boolean RUNS_EVERY_OP = false;
+    /** Every op of the op set runs on CUDA, so "auto" may choose this backend. */
+    public static final boolean RUNS_EVERY_OP = true;
 
     private final CudaDevice device;
     private final CudaStream stream;
     private final CachingAllocator<CUdeviceptr> allocator;
     private final CudaBlas blas;
     private final CudaDnn dnn;
+    private final CudaKernels kernels;
+    /** Scratch of the reductions: REDUCTION_BLOCKS partial doubles, then the clip factor (one float). */
+    private final CUdeviceptr scratch;
+    private final CUdeviceptr partials;
+    private final CUdeviceptr clipFactor;
+    private long hostTransfers;
     private boolean closed;
 
     private CudaBackend(int ordinal, boolean allowTf32) {
@@ -42,6 +49,11 @@ public final class CudaBackend extends Backend {
         allocator = new CachingAllocator<>(new DriverMemory(), "cuda:" + ordinal);
         blas = new CudaBlas(stream, allowTf32);
         dnn = new CudaDnn(stream, allocator, allowTf32);
+        kernels = new CudaKernels(stream, device.properties().multiprocessors());
+        long partialBytes = (long) CudaKernels.REDUCTION_BLOCKS * Double.BYTES;
+        scratch = allocator.allocate(partialBytes + Float.BYTES);
+        partials = scratch;
+        clipFactor = scratch.withByteOffset(partialBytes);
     }
 
     /**
@@ -81,6 +93,11 @@ public final class CudaBackend extends Backend {
         return allocator.driverAllocations();
     }
 
+    /** How many copies between host and device were issued: a steady-state step adds its input upload and loss read only. */
+    public long hostTransfers() {
+        return hostTransfers;
+    }
+
     @Override
     public void synchronize() {
         stream.synchronize();
@@ -108,6 +125,7 @@ public final class CudaBackend extends Backend {
 
     @Override
     protected void copyFromHostImpl(float[] src, int srcOffset, Tensor dst) {
+        hostTransfers++;
         // Ordered on the stream, then waited for: JCuda lets go of the Java array when the call
         // returns, so the copy must be complete by then. (Overlapped uploads need pinned buffers.)
         CudaStatus.driver("cuMemcpyHtoDAsync", JCudaDriver.cuMemcpyHtoDAsync(ptr(dst),
@@ -117,6 +135,7 @@ public final class CudaBackend extends Backend {
 
     @Override
     protected void copyToHostImpl(Tensor src, float[] dst, int dstOffset) {
+        hostTransfers++;
         CudaStatus.driver("cuMemcpyDtoHAsync", JCudaDriver.cuMemcpyDtoHAsync(
                 Pointer.to(dst).withByteOffset((long) dstOffset * Float.BYTES), ptr(src), bytes(src), stream.handle()));
         stream.synchronize();
@@ -180,179 +199,258 @@ public final class CudaBackend extends Backend {
                 ptr(dgamma), ptr(dbeta));
     }
 
-    // ------------------------------------------------------------ ops that need the engine's kernels
-
-    private static UnsupportedOperationException notWired(String op) {
-        return new UnsupportedOperationException("CUDA op " + op + ": kernels not wired yet");
-    }
-
-    @Override
-    protected void saltAndPepperImpl(Tensor x, Tensor y, float fraction, long seed, long offset) {
-        throw notWired("saltAndPepper");
-    }
-
-    @Override
-    protected void klSparsityForwardImpl(Tensor code, float rho, float scale, Tensor out) {
-        throw notWired("klSparsityForward");
-    }
-
-    @Override
-    protected void klSparsityBackwardImpl(Tensor code, float rho, float scale, Tensor dcode) {
-        throw notWired("klSparsityBackward");
-    }
+    // ------------------------------------------------------------ elementwise and reductions (kernels/)
 
     @Override
     protected void addImpl(Tensor a, Tensor b, Tensor out) {
-        throw notWired("add");
+        kernels.over(a.numel(), "engram_add_f32", ptr(a), ptr(b), ptr(out), a.numel());
     }
 
     @Override
     protected void mulImpl(Tensor a, Tensor b, Tensor out) {
-        throw notWired("mul");
+        kernels.over(a.numel(), "engram_mul_f32", ptr(a), ptr(b), ptr(out), a.numel());
     }
 
     @Override
     protected void axpbyImpl(float alpha, Tensor x, float beta, Tensor y) {
-        throw notWired("axpby");
+        kernels.over(x.numel(), "engram_axpby_f32", alpha, ptr(x), beta, ptr(y), x.numel());
     }
 
     @Override
     protected void affineImpl(Tensor x, float scale, float shift, Tensor out) {
-        throw notWired("affine");
+        kernels.over(x.numel(), "engram_affine_f32", ptr(x), scale, shift, ptr(out), x.numel());
     }
 
     @Override
     protected void clampImpl(Tensor x, float lo, float hi, Tensor out) {
-        throw notWired("clamp");
+        kernels.over(x.numel(), "engram_clamp_f32", ptr(x), lo, hi, ptr(out), x.numel());
     }
 
     @Override
     protected void sumImpl(Tensor x, Tensor out) {
-        throw notWired("sum");
+        reduce(x.numel(), 1f, out, "engram_sum_partial_f32", ptr(x), x.numel(), partials);
     }
 
     @Override
     protected void sumOfSquaresImpl(Tensor x, Tensor out) {
-        throw notWired("sumOfSquares");
+        reduce(x.numel(), 1f, out, "engram_sum_squares_partial_f32", ptr(x), x.numel(), partials);
     }
+
+    /**
+     * out[0] = scale * the sum over {@code n} terms: pass 1 ({@code partialKernel}, whose last
+     * argument is the partials workspace) writes one double per block, pass 2 sums them in order.
+     */
+    private void reduce(long n, float scale, Tensor out, String partialKernel, Object... args) {
+        int blocks = CudaKernels.reductionBlocks(n);
+        kernels.launch(blocks, partialKernel, args);
+        kernels.launch(1, "engram_reduce_finish", partials, blocks, scale, ptr(out));
+    }
+
+    // ------------------------------------------------------------ activations
 
     @Override
     protected void activationForwardImpl(Activation act, Tensor x, Tensor y) {
-        throw notWired("activationForward");
+        kernels.over(x.numel(), KernelCatalog.activationForward(act.kind()).name(), ptr(x), ptr(y), x.numel(),
+                act.alpha());
     }
 
     @Override
     protected void activationBackwardImpl(Activation act, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-        throw notWired("activationBackward");
+        kernels.over(x.numel(), KernelCatalog.activationBackward(act.kind()).name(), ptr(x), ptr(y), ptr(dy), ptr(dx),
+                x.numel(), act.alpha());
     }
+
+    // ------------------------------------------------------------ layer norm
 
     @Override
     protected void layerNormForwardImpl(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor y, Tensor saveMean,
                                         Tensor saveInvStd) {
-        throw notWired("layerNormForward");
+        long rows = x.numel() / gamma.numel();
+        kernels.launch(rowBlocks(rows), "engram_layer_norm_forward_f32", ptr(x), ptr(gamma), ptr(beta), ptr(y),
+                ptr(saveMean), ptr(saveInvStd), rows, (int) gamma.numel(), eps);
     }
 
     @Override
     protected void layerNormBackwardImpl(Tensor x, Tensor dy, Tensor gamma, Tensor saveMean, Tensor saveInvStd,
                                          Tensor dx, Tensor dgamma, Tensor dbeta) {
-        throw notWired("layerNormBackward");
+        long rows = x.numel() / gamma.numel();
+        int d = (int) gamma.numel();
+        // Parameters first: dx may be dy's or x's memory, which the parameter sums still read.
+        kernels.over(d, "engram_layer_norm_backward_params_f32", ptr(x), ptr(dy), ptr(saveMean), ptr(saveInvStd),
+                ptr(dgamma), ptr(dbeta), rows, d);
+        kernels.launch(rowBlocks(rows), "engram_layer_norm_backward_data_f32", ptr(x), ptr(dy), ptr(gamma),
+                ptr(saveMean), ptr(saveInvStd), ptr(dx), rows, d);
     }
+
+    /** A block per row, up to a device's worth; rows grid-stride over the blocks. */
+    private int rowBlocks(long rows) {
+        return kernels.blocksFor(rows * KernelCatalog.THREADS_PER_BLOCK);
+    }
+
+    // ------------------------------------------------------------ pooling and upsampling
 
     @Override
     protected void maxPool2dForwardImpl(PoolGeometry g, Tensor x, Tensor y) {
-        throw notWired("maxPool2dForward");
+        pool("engram_max_pool2d_forward_f32", g, y.numel(), ptr(x), ptr(y));
     }
 
     @Override
     protected void maxPool2dBackwardImpl(PoolGeometry g, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-        throw notWired("maxPool2dBackward");
+        pool("engram_max_pool2d_backward_f32", g, dx.numel(), ptr(x), ptr(dy), ptr(dx));
     }
 
     @Override
     protected void avgPool2dForwardImpl(PoolGeometry g, Tensor x, Tensor y) {
-        throw notWired("avgPool2dForward");
+        pool("engram_avg_pool2d_forward_f32", g, y.numel(), ptr(x), ptr(y));
     }
 
     @Override
     protected void avgPool2dBackwardImpl(PoolGeometry g, Tensor dy, Tensor dx) {
-        throw notWired("avgPool2dBackward");
+        pool("engram_avg_pool2d_backward_f32", g, dx.numel(), ptr(dy), ptr(dx));
+    }
+
+    /** A pooling kernel over {@code work} cells: its tensors, then the geometry in the catalog's order. */
+    private void pool(String name, PoolGeometry g, long work, CUdeviceptr... tensors) {
+        Object[] args = new Object[tensors.length + 11];
+        System.arraycopy(tensors, 0, args, 0, tensors.length);
+        Object[] geometry = {g.n() * g.c(), g.h(), g.w(), g.outH(), g.outW(), g.kernelH(), g.kernelW(), g.strideH(),
+            g.strideW(), g.padH(), g.padW()};
+        System.arraycopy(geometry, 0, args, tensors.length, geometry.length);
+        kernels.over(work, name, args);
     }
 
     @Override
     protected void upsample2dForwardImpl(UpsampleMode mode, Tensor x, Tensor y) {
-        throw notWired("upsample2dForward");
+        resize(KernelCatalog.upsampleForward(mode).name(), x.shape(), y.shape(), y.numel(), ptr(x), ptr(y));
     }
 
     @Override
     protected void upsample2dBackwardImpl(UpsampleMode mode, Tensor dy, Tensor dx) {
-        throw notWired("upsample2dBackward");
+        resize(KernelCatalog.upsampleBackward(mode).name(), dx.shape(), dy.shape(), dx.numel(), ptr(dy), ptr(dx));
     }
+
+    private void resize(String name, Shape small, Shape large, long work, CUdeviceptr in, CUdeviceptr out) {
+        kernels.over(work, name, in, out, small.dim(0) * small.dim(1), small.dim(2), small.dim(3), large.dim(2),
+                large.dim(3));
+    }
+
+    // ------------------------------------------------------------ random numbers, dropout, noise
 
     @Override
     protected void randomUniformImpl(Tensor t, long seed, long offset, float lo, float hi) {
-        throw notWired("randomUniform");
+        kernels.over(Philox.blocks(t.numel()), "engram_random_uniform_f32", ptr(t), t.numel(), seed, offset, lo, hi);
     }
 
     @Override
     protected void randomNormalImpl(Tensor t, long seed, long offset, float mean, float std) {
-        throw notWired("randomNormal");
+        kernels.over(Philox.blocks(t.numel()), "engram_random_normal_f32", ptr(t), t.numel(), seed, offset, mean, std);
     }
 
     @Override
     protected void dropoutForwardImpl(Tensor x, Tensor y, float p, long seed, long offset) {
-        throw notWired("dropoutForward");
+        kernels.over(Philox.blocks(x.numel()), "engram_dropout_f32", ptr(x), ptr(y), x.numel(), p, seed, offset);
     }
 
     @Override
     protected void dropoutBackwardImpl(Tensor dy, Tensor dx, float p, long seed, long offset) {
-        throw notWired("dropoutBackward");
+        kernels.over(Philox.blocks(dy.numel()), "engram_dropout_f32", ptr(dy), ptr(dx), dy.numel(), p, seed, offset);
     }
 
     @Override
+    protected void saltAndPepperImpl(Tensor x, Tensor y, float fraction, long seed, long offset) {
+        kernels.over(Philox.blocks(x.numel()), "engram_salt_and_pepper_f32", ptr(x), ptr(y), x.numel(), fraction, seed,
+                offset);
+    }
+
+    // ------------------------------------------------------------ losses, VAE and sparsity terms
+
+    @Override
     protected void lossForwardImpl(LossKind kind, Tensor pred, Tensor target, float scale, Tensor out) {
-        throw notWired("lossForward");
+        reduce(pred.numel(), scale, out, KernelCatalog.lossPartial(kind).name(), ptr(pred), ptr(target), pred.numel(),
+                partials);
     }
 
     @Override
     protected void lossBackwardImpl(LossKind kind, Tensor pred, Tensor target, float scale, Tensor dpred) {
-        throw notWired("lossBackward");
+        kernels.over(pred.numel(), KernelCatalog.lossBackward(kind).name(), ptr(pred), ptr(target), scale, ptr(dpred),
+                pred.numel());
     }
 
     @Override
     protected void gaussianKlForwardImpl(Tensor stats, float scale, Tensor out) {
-        throw notWired("gaussianKlForward");
+        long terms = stats.numel() / 2;
+        reduce(terms, scale, out, "engram_gaussian_kl_partial_f32", ptr(stats), terms, latent(stats), partials);
     }
 
     @Override
     protected void gaussianKlBackwardImpl(Tensor stats, float scale, Tensor dstats) {
-        throw notWired("gaussianKlBackward");
+        long terms = stats.numel() / 2;
+        kernels.over(terms, "engram_gaussian_kl_backward_f32", ptr(stats), scale, ptr(dstats), terms, latent(stats));
     }
 
     @Override
     protected void reparameterizeForwardImpl(Tensor stats, Tensor eps, Tensor z) {
-        throw notWired("reparameterizeForward");
+        kernels.over(z.numel(), "engram_reparameterize_forward_f32", ptr(stats), ptr(eps), ptr(z), z.numel(),
+                latent(stats));
     }
 
     @Override
     protected void reparameterizeBackwardImpl(Tensor stats, Tensor eps, Tensor dz, Tensor dstats) {
-        throw notWired("reparameterizeBackward");
+        kernels.over(dz.numel(), "engram_reparameterize_backward_f32", ptr(stats), ptr(eps), ptr(dz), ptr(dstats),
+                dz.numel(), latent(stats));
     }
+
+    /** L of stats [N, 2L]. */
+    private static int latent(Tensor stats) {
+        return stats.shape().dim(1) / 2;
+    }
+
+    @Override
+    protected void klSparsityForwardImpl(Tensor code, float rho, float scale, Tensor out) {
+        long rows = code.shape().dim(0);
+        long units = code.numel() / rows;
+        reduce(units, scale, out, "engram_kl_sparsity_partial_f32", ptr(code), rows, units, rho, partials);
+    }
+
+    @Override
+    protected void klSparsityBackwardImpl(Tensor code, float rho, float scale, Tensor dcode) {
+        long rows = code.shape().dim(0);
+        long units = code.numel() / rows;
+        kernels.over(units, "engram_kl_sparsity_backward_f32", ptr(code), ptr(dcode), rows, units, rho, scale);
+    }
+
+    // ------------------------------------------------------------ optimizers
 
     @Override
     protected void sgdStepImpl(Tensor param, Tensor grad, Tensor momentumBuf, float lr, float momentum, float dampening,
                                float weightDecay, boolean nesterov, boolean firstStep) {
-        throw notWired("sgdStep");
+        // Without momentum the kernel never reads the buffer, which may then be absent.
+        CUdeviceptr buf = momentum != 0f ? ptr(momentumBuf) : new CUdeviceptr();
+        kernels.over(param.numel(), "engram_sgd_step_f32", ptr(param), ptr(grad), buf, param.numel(), lr, momentum,
+                dampening, weightDecay, nesterov ? 1 : 0, firstStep ? 1 : 0);
     }
 
     @Override
     protected void adamStepImpl(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2,
                                 float eps, float weightDecay, boolean decoupledWeightDecay, int step) {
-        throw notWired("adamStep");
+        // The step's scalars in double, exactly as CpuOptimizers computes them.
+        float stepSize = (float) (lr / (1 - Math.pow(beta1, step)));
+        float biasCorrection2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, step));
+        float decay = (float) (1.0 - (double) lr * weightDecay);
+        float l2 = decoupledWeightDecay ? 0f : weightDecay;
+        int decoupled = decoupledWeightDecay && weightDecay != 0f ? 1 : 0;
+        kernels.over(param.numel(), "engram_adam_step_f32", ptr(param), ptr(grad), ptr(m), ptr(v), param.numel(), beta1,
+                beta2, eps, stepSize, biasCorrection2Sqrt, decay, l2, decoupled);
     }
 
     @Override
     protected void clipGradNormImpl(Tensor grad, float maxNorm, Tensor normOut) {
-        throw notWired("clipGradNorm");
+        // The factor stays on the device: no host sync.
+        long n = grad.numel();
+        int blocks = CudaKernels.reductionBlocks(n);
+        kernels.launch(blocks, "engram_sum_squares_partial_f32", ptr(grad), n, partials);
+        kernels.launch(1, "engram_clip_norm_finish", partials, blocks, maxNorm, ptr(normOut), clipFactor);
+        kernels.over(n, "engram_scale_by_device_factor_f32", ptr(grad), n, clipFactor);
     }
 
     /** Frees the handles, workspaces and cached memory, and releases the device's primary context. */
@@ -363,6 +461,8 @@ public final class CudaBackend extends Backend {
         }
         closed = true;
         stream.synchronize();
+        kernels.close();
+        allocator.free(scratch);
         dnn.close();
         blas.close();
         allocator.close();

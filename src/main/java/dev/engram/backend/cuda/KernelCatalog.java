@@ -119,12 +119,17 @@ public final class KernelCatalog {
                 i32("latent"));
         add(f, "engram_reparameterize_backward_f32", ptr("stats"), ptr("eps"), ptr("dz"), ptr("dstats"),
                 i64("terms"), i32("latent"));
+        add(f, "engram_kl_sparsity_partial_f32", ptr("code"), i64("rows"), i64("units"), f32("rho"), ptr("partial"));
+        add(f, "engram_kl_sparsity_backward_f32", ptr("code"), ptr("dcode"), i64("rows"), i64("units"), f32("rho"),
+                f32("scale"));
 
         f = "random";
         add(f, "engram_random_uniform_f32", ptr("t"), i64("n"), i64("seed"), i64("offset"), f32("lo"), f32("hi"));
         add(f, "engram_random_normal_f32", ptr("t"), i64("n"), i64("seed"), i64("offset"), f32("mean"),
                 f32("std"));
         add(f, "engram_dropout_f32", ptr("src"), ptr("dst"), i64("n"), f32("p"), i64("seed"), i64("offset"));
+        add(f, "engram_salt_and_pepper_f32", ptr("src"), ptr("dst"), i64("n"), f32("fraction"), i64("seed"),
+                i64("offset"));
 
         f = "optimizers";
         add(f, "engram_sgd_step_f32", ptr("p"), ptr("g"), ptr("buf"), i64("n"), f32("lr"), f32("momentum"),

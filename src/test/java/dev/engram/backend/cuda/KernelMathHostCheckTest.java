@@ -255,6 +255,31 @@ class KernelMathHostCheckTest {
         }
     }
 
+    @Test
+    void klSparsityMatchesTheCpuBackend() throws Exception {
+        int rows = 5;
+        int units = 37;
+        float rho = 0.05f;
+        float scale = 0.3f;
+        float[] code = Numerics.toFloat(Numerics.uniform(50, rows * units, 0.001, 0.999));
+        for (int r = 0; r < rows; r++) { // saturated units: the batch means clamp at 1e-6 and 1 - 1e-6
+            code[r * units] = 0f;
+            code[r * units + 1] = 1f;
+        }
+        float[] dcode = Numerics.toFloat(Numerics.uniform(51, rows * units, -1, 1));
+        List<String> out = checker.run("sparsity " + hex(rho) + " " + hex(scale) + " " + rows + " " + units + "\n"
+                + hexLine(code) + hexLine(dcode));
+        Shape s = Shape.of(rows, units);
+        try (Tensor tc = CPU.fromHost(code, s); Tensor td = CPU.fromHost(dcode, s); Tensor penalty = CPU.allocate(1)) {
+            CPU.klSparsityForward(tc, rho, 1f, penalty);
+            CPU.klSparsityBackward(tc, rho, scale, td);
+            Numerics.assertClose("KL sparsity sum", new double[] {Double.parseDouble(out.get(0))},
+                    new float[] {CPU.readScalar(penalty)}, 1e-6);
+            // Means in the same order in double and the gradient without a log: the same bits.
+            assertArrayEquals(td.toFloatArray(), floats(out.get(1)), "KL sparsity backward (accumulated)");
+        }
+    }
+
     /** Bit-equal where {@code exact}, else within float32 tolerance (rtol 1e-5, atol 1e-6). */
     private static void assertAgree(String what, float[] cpu, float[] host, boolean exact) {
         assertEquals(cpu.length, host.length, what + ": count");

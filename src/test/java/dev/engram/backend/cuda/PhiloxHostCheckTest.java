@@ -89,6 +89,25 @@ class PhiloxHostCheckTest {
         }
     }
 
+    @Test
+    void saltAndPepperNoiseEqualsTheCpuBackendBitForBit() throws Exception {
+        for (float fraction : new float[] {0f, 0.1f, 0.5f, 1f}) {
+            for (long offset : new long[] {0, 0xFFFFFFFEL}) {
+                int n = 1003;
+                float[] halves = new float[n];
+                java.util.Arrays.fill(halves, 0.5f);
+                float[] cpu;
+                try (Tensor x = CPU.fromHost(halves, Shape.of(n)); Tensor y = CPU.allocate(Shape.of(n))) {
+                    CPU.saltAndPepper(x, y, fraction, -5, offset);
+                    cpu = y.toFloatArray();
+                }
+                int[] host = hexLines("saltpepper " + Long.toUnsignedString(-5) + " " + offset + " " + n + " "
+                        + hex(fraction) + "\n").get(0);
+                assertBitsEqual(cpu, host, "salt and pepper fraction " + fraction + " offset " + offset);
+            }
+        }
+    }
+
     /**
      * Normals go through log, sqrt, cos and sin in double on both sides; the host's libm (like
      * CUDA's) may round one of them differently from java.lang.Math, which can move the float

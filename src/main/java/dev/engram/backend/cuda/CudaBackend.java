@@ -27,8 +27,11 @@ import jcuda.driver.JCudaDriver;
  * except what the caller reads ({@link #readScalar}).
  */
 public final class CudaBackend extends Backend {
-    /** Every op of the op set runs on CUDA, so "auto" may choose this backend. */
-    public static final boolean RUNS_EVERY_OP = true;
+    /**
+     * Whether "auto" may choose this backend. Every op is wired, but none has yet passed the
+     * parity tests on a GPU (issue 4); until they have, only an explicit --device cuda uses it.
+     */
+    public static final boolean VERIFIED_ON_GPU = false;
 
     private final CudaDevice device;
     private final CudaStream stream;

@@ -54,8 +54,8 @@ class IdxImagesTest {
     @Test
     void aSeedFixesTheShuffleAndItIsAPermutation() {
         int[] a = identity(1000), b = identity(1000);
-        ElboTrainer.shuffle(a, new Random(1));
-        ElboTrainer.shuffle(b, new Random(1));
+        IdxProtocol.shuffle(a, new Random(1));
+        IdxProtocol.shuffle(b, new Random(1));
         assertArrayEquals(a, b);
         assertNotEquals(Arrays.toString(identity(1000)), Arrays.toString(a));
         Arrays.sort(a);

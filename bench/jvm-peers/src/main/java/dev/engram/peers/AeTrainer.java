@@ -50,7 +50,9 @@ public final class AeTrainer {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 // all images have the same size, so the mean over all pixels is the mean of the per-image means
-                float[] perImage = model.reconstruct(x, false).sub(x).square().mean(new int[] {1, 2, 3}).toFloatArray();
+                // (libtorch's mean in DJL takes one axis: flatten each image first)
+                float[] perImage = model.reconstruct(x, false).sub(x).square().reshape(x.getShape().get(0), -1)
+                        .mean(new int[] {1}).toFloatArray();
                 for (float mse : perImage) {
                     sums[0] += mse;
                     sums[1] += 10 * Math.log10(1 / (double) mse);

@@ -36,7 +36,11 @@ final class Autoencoder implements PeerModel {
 
     @Override
     public Loss loss(NDArray x, boolean training) {
-        NDArray y = decoder.forward(encoder.forward(x, training), training);
-        return new Loss(y.sub(x).square().mean(), null, null);
+        return new Loss(reconstruct(x, training).sub(x).square().mean(), null, null);
+    }
+
+    /** decoder(encoder(x)), the shape of x. */
+    NDArray reconstruct(NDArray x, boolean training) {
+        return decoder.forward(encoder.forward(x, training), training);
     }
 }

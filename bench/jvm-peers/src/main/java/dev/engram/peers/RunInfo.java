@@ -24,7 +24,7 @@ final class RunInfo {
         return info;
     }
 
-    /** The machine, the JVM, the OpenMP/MKL thread settings and the note the scripts pass in. */
+    /** The machine, its load, the JVM, the OpenMP/MKL thread settings and the note the scripts pass in. */
     static Map<String, Object> machine() {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("cpu", cpuModel());
@@ -34,8 +34,19 @@ final class RunInfo {
         info.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
         info.put("MKL_NUM_THREADS", String.valueOf(System.getenv("MKL_NUM_THREADS")));
         info.put("OMP_WAIT_POLICY", String.valueOf(System.getenv("OMP_WAIT_POLICY")));
+        info.put("load_average", loadAverage());
         info.put("note", System.getProperty("peers.note", ""));
         return info;
+    }
+
+    /** The 1, 5 and 15 minute load averages when the line is written (on a shared machine they date the figures). */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static String cpuModel() {

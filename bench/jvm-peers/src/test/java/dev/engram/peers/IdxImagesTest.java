@@ -8,13 +8,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,24 +48,7 @@ class IdxImagesTest {
         assertTrue(missing.getMessage().contains("t10k-images-idx3-ubyte") && missing.getMessage().contains(dir.toString()));
     }
 
-    @Test
-    void aSeedFixesTheShuffleAndItIsAPermutation() {
-        int[] a = identity(1000), b = identity(1000);
-        ElboTrainer.shuffle(a, new Random(1));
-        ElboTrainer.shuffle(b, new Random(1));
-        assertArrayEquals(a, b);
-        assertNotEquals(Arrays.toString(identity(1000)), Arrays.toString(a));
-        Arrays.sort(a);
-        assertArrayEquals(identity(1000), a);
-    }
-
-    private static int[] identity(int n) {
-        int[] v = new int[n];
-        Arrays.setAll(v, i -> i);
-        return v;
-    }
-
-    private static void write(Path file, int magic, int[] dims, byte[] data) throws IOException {
+    static void write(Path file, int magic, int[] dims, byte[] data) throws IOException {
         try (OutputStream raw = Files.newOutputStream(file);
              DataOutputStream out = new DataOutputStream(file.toString().endsWith(".gz") ? new GZIPOutputStream(raw) : raw)) {
             out.writeInt(magic);

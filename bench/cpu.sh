@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# CPU backend benchmarks: SGEMM GFLOP/s, ms per convolution op of conv-ae's layers and ms per
-# training step of the reference models.
-# Usage: bench/cpu.sh [steps]   (prints a table; copy the figures into bench/results/ with the date)
+# CPU backend benchmarks: SGEMM GFLOP/s (GemmBench), ms per convolution op of conv-ae's layers
+# (ConvBench), then `engram bench --device cpu` on the four
+# reference models (ms per training step, training and inference images/s, peak heap), which
+# writes bench/results/<date>-<cpu>-<cores>core-cpu.json.
+# Usage: bench/cpu.sh [steps=20] [more engram bench options, e.g. --models conv-ae --threads 1]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-steps=${1:-30}
-mvn -q package -DskipTests
-run() { java --add-modules jdk.incubator.vector -cp target/classes "$@" 2>&1 | grep -v '^WARNING: Using incubator'; }
-run dev.engram.bench.GemmBench
-run dev.engram.bench.ConvBench conv-ae
-run dev.engram.bench.TrainStepBench conv-ae 64 "$steps"
-run dev.engram.bench.TrainStepBench dense-ae 256 "$steps"
+steps=${1:-20}
+shift || true
+mvn -q -o package -DskipTests
+java --add-modules jdk.incubator.vector -cp target/classes dev.engram.bench.GemmBench 2>&1 \
+  | grep -v '^WARNING: Using incubator'
+java --add-modules jdk.incubator.vector -cp target/classes dev.engram.bench.ConvBench conv-ae 2>&1 \
+  | grep -v '^WARNING: Using incubator'
+target/engram bench --device cpu --steps "$steps" "$@" 2>&1 | grep -v '^WARNING: Using incubator'

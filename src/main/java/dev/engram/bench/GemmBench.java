@@ -5,9 +5,6 @@ import dev.engram.backend.cpu.CpuBackend;
 import dev.engram.tensor.Shape;
 import dev.engram.tensor.Tensor;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -39,8 +36,8 @@ public final class GemmBench {
 
     public static void main(String[] args) {
         int cores = Runtime.getRuntime().availableProcessors();
-        Optional<Double> mhz = cpuMhz();
-        System.out.printf("machine: %s, %d cores, clock %s%n", cpuModel(), cores,
+        Optional<Double> mhz = Machine.cpuMhz();
+        System.out.printf("machine: %s, %d cores, clock %s%n", Machine.cpuModel(), cores,
                 mhz.map(f -> String.format("%.0f MHz", f)).orElse("unknown"));
         double peak = mhz.map(f -> cores * FLOPS_PER_CYCLE * f / 1e3).orElse(Double.NaN);
         System.out.printf("theoretical peak: %s (cores x %d flop/cycle x clock; the clock is the nominal one,"
@@ -118,31 +115,5 @@ public final class GemmBench {
             v[i] = (float) (r.nextDouble() * 2 - 1);
         }
         return v;
-    }
-
-    private static Optional<Double> cpuMhz() {
-        return cpuinfo("cpu MHz").flatMap(v -> {
-            try {
-                return Optional.of(Double.parseDouble(v));
-            } catch (NumberFormatException e) {
-                return Optional.empty();
-            }
-        });
-    }
-
-    private static String cpuModel() {
-        return cpuinfo("model name").orElse(System.getProperty("os.arch"));
-    }
-
-    /** The first value of a /proc/cpuinfo field, if the file exists and has it. */
-    private static Optional<String> cpuinfo(String field) {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(line -> line.startsWith(field))
-                    .map(line -> line.substring(line.indexOf(':') + 1).trim())
-                    .findFirst();
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
     }
 }

@@ -18,7 +18,7 @@ import java.nio.file.NoSuchFileException;
         description = "Train and use autoencoders (dense, convolutional, denoising, variational).",
         subcommands = {TrainCommand.class, EvalCommand.class, ReconstructCommand.class, EncodeCommand.class,
                 DecodeCommand.class, DenoiseCommand.class, SampleCommand.class, InterpolateCommand.class, EmbedCommand.class,
-                DoctorCommand.class, ProbeCudaCommand.class, CommandLine.HelpCommand.class})
+                BenchCommand.class, DoctorCommand.class, ProbeCudaCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code of a failed command (usage errors exit with 2, as picocli does). */
     public static final int FAILED = 1;

@@ -29,7 +29,7 @@ class MainTest {
     @Test
     void everyCommandHasHelp() {
         for (String command : new String[] {"train", "eval", "reconstruct", "encode", "decode", "denoise", "sample",
-                "interpolate", "embed", "doctor", "probe-cuda"}) {
+                "interpolate", "embed", "bench", "doctor", "probe-cuda"}) {
             CliRunner r = CliRunner.run(command, "--help");
             assertEquals(0, r.exitCode(), command);
             assertTrue(r.out().contains("Usage: engram " + command), r.out());

@@ -46,7 +46,7 @@ final class ReferenceModels {
         };
     }
 
-    /** The batch of engram's CPU training-step bench (TrainStepBench) for each model. */
+    /** The batch of `engram bench` (ModelBench) for each model. */
     static int cpuBenchBatch(String name) {
         return switch (name) {
             case "dense-ae" -> 256;

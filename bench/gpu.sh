@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# engram against PyTorch on the same GPU in one go, for the H100 reference host (no JDK, no
+# network): `engram bench --device cuda` from the bundle of native/bundle.sh in .gpu (carry it to
+# the host), then bench/pytorch/bench.py (after its --check), then bench/compare.py: the ratio
+# engram/PyTorch of training and inference images/s per model and PyTorch mode.
+# Writes <date>-<gpu>-cuda-{engram,pytorch}.json and -compare.txt to $OUT when set (a device run),
+# else to bench/results/.
+# Usage: bench/gpu.sh [steps=50] [warmup=10]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+steps=${1:-50}
+warmup=${2:-10}
+dir=${OUT:-bench/results}
+mkdir -p "$dir"
+if [ ! -x .gpu/bin/engram ]; then
+  echo "gpu.sh: no .gpu/bin/engram; build it here with native/bundle.sh and carry .gpu to the GPU host" >&2
+  exit 1
+fi
+python3 bench/pytorch/bench.py --check || exit 1
+gpu=$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -n 1 | tr 'A-Z' 'a-z' \
+  | tr -cs 'a-z0-9' '-' | sed 's/^-*//; s/-*$//')
+stem=$dir/$(date +%F)-${gpu:-gpu}-cuda
+rm -f "$stem-engram.json" "$stem-pytorch.json"
+.gpu/bin/engram bench --device cuda --steps "$steps" --warmup "$warmup" --out "$stem-engram.json"
+engram_rc=$?
+python3 bench/pytorch/bench.py --steps "$steps" --warmup "$warmup" --out "$stem-pytorch.json"
+pytorch_rc=$?
+echo "engram bench exited $engram_rc, bench.py exited $pytorch_rc (non-zero: a model failed or nothing ran)"
+for f in "$stem-engram.json" "$stem-pytorch.json"; do
+  [ -f "$f" ] || { echo "gpu.sh: $f was not written, so there is nothing to compare; see the output above" >&2; exit 1; }
+done
+python3 bench/compare.py "$stem-engram.json" "$stem-pytorch.json" | tee "$stem-compare.txt"

@@ -17,7 +17,6 @@ import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Every op the engine's own kernels run (kernels/), on the GPU against the CPU backend, on fresh
@@ -38,9 +37,7 @@ class CudaKernelParityTest {
 
     @BeforeAll
     static void openDevice() {
-        Availability a = CudaLibraries.all();
-        assumeTrue(a.available(), () -> "CUDA not available: " + a.detail());
-        gpu = CudaBackend.open(0, false);
+        gpu = GpuOrSkip.open();
     }
 
     @AfterAll

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The CUDA backend against the CPU backend on the same random inputs (relative error
@@ -27,9 +26,7 @@ class CudaParityTest {
 
     @BeforeAll
     static void openDevice() {
-        Availability a = CudaLibraries.all();
-        assumeTrue(a.available(), () -> "CUDA not available: " + a.detail());
-        gpu = CudaBackend.open(0, false);
+        gpu = GpuOrSkip.open();
     }
 
     @AfterAll

@@ -16,7 +16,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Each reference model of DESIGN.md trained 20 steps (Adam, lr 1e-3) on the CPU and on CUDA from
@@ -34,9 +33,7 @@ class CudaTrainingParityTest {
 
     @BeforeAll
     static void openDevice() {
-        Availability a = CudaLibraries.all();
-        assumeTrue(a.available(), () -> "CUDA not available: " + a.detail());
-        gpu = CudaBackend.open(0, false);
+        gpu = GpuOrSkip.open();
     }
 
     @AfterAll

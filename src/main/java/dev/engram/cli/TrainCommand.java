@@ -107,7 +107,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintStream say = main.out();
         DataSource source = DataSource.parse(data);
         Checkpoint resumed = resume == null ? null : Checkpoint.read(resume);
-        ModelSpec spec = resumed != null ? ModelSpec.parse(resumed.modelSpec(), resume + " (engram.model_spec)") : modelSpec();
+        ModelSpec spec = resumed != null ? resumed.spec() : modelSpec();
         ImageSet train = source.load(Split.TRAIN, spec.inputShape());
         ImageSet test = source.load(Split.TEST, spec.inputShape());
         try (Backend backend = Backends.open(device, main.err());

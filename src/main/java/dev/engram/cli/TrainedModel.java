@@ -30,7 +30,7 @@ final class TrainedModel implements AutoCloseable {
 
     static TrainedModel open(Path file, String device, PrintStream notes) throws IOException {
         Checkpoint checkpoint = Checkpoint.read(file);
-        ModelSpec spec = ModelSpec.parse(checkpoint.modelSpec(), file + " (engram.model_spec)");
+        ModelSpec spec = checkpoint.spec();
         Backend backend = Backends.open(device, notes);
         try {
             AutoencoderModel model = checkpoint.loadModel(backend);

@@ -60,9 +60,12 @@ public final class Inference {
         Shape outItem = null;
         int[] dims = new int[item.rank() + 1];
         System.arraycopy(item.dims(), 0, dims, 1, item.rank());
-        for (int from = 0; from < count; from += batch) {
-            dims[0] = Math.min(batch, count - from);
-            try (Tensor x = backend.allocate(Shape.of(dims))) {
+        dims[0] = Math.min(batch, count);
+        Shape full = Shape.of(dims);
+        // One input tensor for every batch; the last, shorter batch uses a prefix of it.
+        try (Tensor input = backend.allocate(full)) {
+            for (int from = 0; from < count; from += batch) {
+                Tensor x = input.prefix(full.withDim0(Math.min(batch, count - from)));
                 backend.copyFromHost(inputs, from * perItem, x);
                 Tensor y = fn.apply(x);
                 if (out == null) {

@@ -64,11 +64,7 @@ public final class Conv2d extends Module {
     }
 
     private ConvGeometry geometry(Shape input) {
-        requireRank(input, 4, "[N, C, H, W]");
-        if (input.dim(1) != inChannels) {
-            throw new IllegalArgumentException(this + ": input " + input + " has " + input.dim(1) + " channels but "
-                    + inChannels + " are expected ([N, " + inChannels + ", H, W])");
-        }
+        requireImages(input, inChannels);
         try {
             return ConvGeometry.of(input, outChannels, kernel, stride, padding, dilation);
         } catch (IllegalArgumentException e) {

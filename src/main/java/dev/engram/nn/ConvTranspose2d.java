@@ -76,11 +76,7 @@ public final class ConvTranspose2d extends Module {
 
     /** The geometry of the convolution from this module's output back to {@code input}. */
     private ConvGeometry geometry(Shape input) {
-        requireRank(input, 4, "[N, C, H, W]");
-        if (input.dim(1) != inChannels) {
-            throw new IllegalArgumentException(this + ": input " + input + " has " + input.dim(1) + " channels but "
-                    + inChannels + " are expected ([N, " + inChannels + ", H, W])");
-        }
+        requireImages(input, inChannels);
         try {
             return ConvGeometry.transposed(input, outChannels, kernel, stride, padding, outputPadding, dilation);
         } catch (IllegalArgumentException e) {

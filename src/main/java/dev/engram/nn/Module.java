@@ -235,6 +235,15 @@ public abstract class Module implements AutoCloseable {
         }
     }
 
+    /** Throws unless {@code input} is a batch of images [N, channels, H, W]. */
+    protected final void requireImages(Shape input, int channels) {
+        requireRank(input, 4, "[N, C, H, W]");
+        if (input.dim(1) != channels) {
+            throw new IllegalArgumentException(this + ": input " + input + " has " + input.dim(1) + " channels but "
+                    + channels + " are expected ([N, " + channels + ", H, W])");
+        }
+    }
+
     /** Throws if backward is called with no forward before it. */
     protected final Tensor requireForward(Tensor savedInput) {
         if (savedInput == null) {

@@ -151,6 +151,11 @@ public final class Checkpoint {
         return file;
     }
 
+    /** The model spec the checkpoint holds, parsed (as engram train writes it). */
+    public ModelSpec spec() {
+        return ModelSpec.parse(modelSpec(), file + " " + KEY_MODEL_SPEC);
+    }
+
     /** The model description the checkpoint was saved with, as the caller wrote it. */
     public String modelSpec() {
         return metadata.get(KEY_MODEL_SPEC);
@@ -205,8 +210,7 @@ public final class Checkpoint {
      * in JSON, as engram train writes) with its seed, weights, buffers and random stream.
      */
     public AutoencoderModel loadModel(Backend backend) {
-        ModelSpec spec = ModelSpec.parse(modelSpec(), file + " " + KEY_MODEL_SPEC);
-        AutoencoderModel model = spec.build().build(backend, seed());
+        AutoencoderModel model = spec().build().build(backend, seed());
         try {
             restoreModel(model);
             restoreRandom(model);

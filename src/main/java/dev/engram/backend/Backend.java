@@ -79,6 +79,20 @@ public abstract class Backend implements AutoCloseable {
     /** Waits until every op issued so far has finished. */
     public abstract void synchronize();
 
+    /**
+     * Milliseconds the ops that {@code work} issues take, on this backend's own clock, waiting for
+     * them: here the host's, from the end of the work issued before to the end of this work. A
+     * GPU backend times on the device (events around the work on its stream), as PyTorch's
+     * torch.cuda.Event timing does.
+     */
+    public double timeMillis(Runnable work) {
+        synchronize();
+        long start = System.nanoTime();
+        work.run();
+        synchronize();
+        return (System.nanoTime() - start) / 1e6;
+    }
+
     public final void fill(Tensor t, float value) {
         on(this, "fill", "t", t);
         fillImpl(t, value);

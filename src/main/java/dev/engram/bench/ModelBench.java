@@ -11,7 +11,8 @@ import dev.engram.tensor.Tensor;
  * Times one model preset on one backend, the one way engram times a training step (forward,
  * loss, backward, Adam at lr 1e-3): {@code warmup} untimed steps, then
  * <ol>
- *   <li>{@code steps} steps, each waited for, timed on the host clock: ms per step;</li>
+ *   <li>{@code steps} steps, each timed on the backend's clock ({@link Backend#timeMillis}: device
+ *       events on a GPU, the host clock on the CPU): ms per step;</li>
  *   <li>{@code steps} steps back to back with one wait at the end and no loss read: training
  *       images/s, what a pipelined device reaches;</li>
  *   <li>in evaluation mode, {@code warmup} untimed then {@code steps} timed reconstructions
@@ -49,10 +50,7 @@ public final class ModelBench {
             backend.synchronize();
             double[] ms = new double[steps];
             for (int i = 0; i < steps; i++) {
-                long t0 = System.nanoTime();
-                t.step();
-                backend.synchronize();
-                ms[i] = (System.nanoTime() - t0) / 1e6;
+                ms[i] = backend.timeMillis(t::step);
             }
             long backendBytes = backend.liveBytes();
             long t0 = System.nanoTime();

@@ -148,9 +148,9 @@ final class BenchCommand implements Callable<Integer> {
 
     private static String timing(Backend backend) {
         if (backend instanceof CudaBackend) {
-            return "host clock with a synchronize after each step: the CUDA backend exposes no events yet, so ms/step"
-                    + " includes the host's launch time and the wait; train and inference images/s are over a stretch"
-                    + " of steps with one synchronize at its end";
+            return "device events around each step on the CUDA stream: ms/step is the device's time from the step's"
+                    + " first op to its last; train and inference images/s are over a stretch of steps with one"
+                    + " synchronize at its end";
         }
         return "host clock; the CPU backend is synchronous: ms/step is from a step's start to its end, images/s over"
                 + " a stretch of steps";

@@ -212,8 +212,20 @@ final class CpuConvolution {
         int bo = CpuBackend.offset(bias);
         int channels = y.shape().dim(1);
         int inner = (int) y.shape().numelFrom(2);
+        if (inner == 1) {
+            // A Linear's output [N, C]: add the bias row to each row, a loop C2 vectorises.
+            threads.forRange(y.shape().dim(0), Math.max(1, CpuElementwise.GRAIN / channels), (from, to) -> {
+                for (int n = from; n < to; n++) {
+                    int row = yo + n * channels;
+                    for (int c = 0; c < channels; c++) {
+                        yd[row + c] += bd[bo + c];
+                    }
+                }
+            });
+            return;
+        }
         int planes = (int) (y.numel() / inner);
-        threads.forRange(planes, Math.max(1, CpuElementwise.GRAIN / Math.max(1, inner)), (from, to) -> {
+        threads.forRange(planes, Math.max(1, CpuElementwise.GRAIN / inner), (from, to) -> {
             for (int plane = from; plane < to; plane++) {
                 float b = bd[bo + plane % channels];
                 int base = yo + plane * inner;
@@ -224,7 +236,7 @@ final class CpuConvolution {
         });
     }
 
-    /** dbias[c] += sum of dy[n, c, i] over n and i, summed in double per channel. */
+    /** dbias[c] += sum of dy[n, c, i] over n and i, summed in double per channel in a fixed order. */
     void biasBackward(Tensor dy, Tensor dbias) {
         float[] g = CpuBackend.data(dy);
         float[] db = CpuBackend.data(dbias);
@@ -233,16 +245,44 @@ final class CpuConvolution {
         int channels = dy.shape().dim(1);
         int inner = (int) dy.shape().numelFrom(2);
         int batch = dy.shape().dim(0);
-        threads.forRange(channels, 1, (from, to) -> {
-            for (int c = from; c < to; c++) {
-                double s = 0;
+        if (inner == 1) {
+            // [N, C]: walk the rows in order, summing a band of channels each, so reads are
+            // contiguous; each channel's sum still runs over n in order.
+            threads.forRange(channels, Math.max(1, CpuElementwise.GRAIN / batch), (from, to) -> {
+                double[] sums = new double[to - from];
                 for (int n = 0; n < batch; n++) {
-                    int base = go + (n * channels + c) * inner;
-                    for (int i = 0; i < inner; i++) {
-                        s += g[base + i];
+                    int row = go + n * channels + from;
+                    for (int c = 0; c < sums.length; c++) {
+                        sums[c] += g[row + c];
                     }
                 }
-                db[bo + c] += (float) s;
+                for (int c = from; c < to; c++) {
+                    db[bo + c] += (float) sums[c - from];
+                }
+            });
+            return;
+        }
+        // Four running sums per channel (elements i mod 4), so the adds do not wait on each other.
+        threads.forRange(channels, 1, (from, to) -> {
+            for (int c = from; c < to; c++) {
+                double s0 = 0;
+                double s1 = 0;
+                double s2 = 0;
+                double s3 = 0;
+                for (int n = 0; n < batch; n++) {
+                    int base = go + (n * channels + c) * inner;
+                    int i = 0;
+                    for (; i + 3 < inner; i += 4) {
+                        s0 += g[base + i];
+                        s1 += g[base + i + 1];
+                        s2 += g[base + i + 2];
+                        s3 += g[base + i + 3];
+                    }
+                    for (; i < inner; i++) {
+                        s0 += g[base + i];
+                    }
+                }
+                db[bo + c] += (float) ((s0 + s1) + (s2 + s3));
             }
         });
     }

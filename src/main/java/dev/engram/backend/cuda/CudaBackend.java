@@ -43,6 +43,10 @@ public final class CudaBackend extends Backend {
     private final CUdeviceptr scratch;
     private final CUdeviceptr partials;
     private final CUdeviceptr clipFactor;
+    private final PinnedStaging staging;
+    /** Events around {@link #timeMillis}'s work. */
+    private final CudaEvent timerStart;
+    private final CudaEvent timerEnd;
     private long hostTransfers;
     private boolean closed;
 
@@ -57,6 +61,9 @@ public final class CudaBackend extends Backend {
         scratch = allocator.allocate(partialBytes + Float.BYTES);
         partials = scratch;
         clipFactor = scratch.withByteOffset(partialBytes);
+        timerStart = new CudaEvent();
+        timerEnd = new CudaEvent();
+        staging = new PinnedStaging();
     }
 
     /**
@@ -106,6 +113,16 @@ public final class CudaBackend extends Backend {
         stream.synchronize();
     }
 
+    /** Device time between events recorded on the stream before and after the work's ops. */
+    @Override
+    public double timeMillis(Runnable work) {
+        timerStart.record(stream);
+        work.run();
+        timerEnd.record(stream);
+        timerEnd.synchronize();
+        return timerEnd.millisSince(timerStart);
+    }
+
     private static CUdeviceptr ptr(Tensor t) {
         return ((CudaStorage) t.storage()).at(t.offset());
     }
@@ -129,11 +146,9 @@ public final class CudaBackend extends Backend {
     @Override
     protected void copyFromHostImpl(float[] src, int srcOffset, Tensor dst) {
         hostTransfers++;
-        // Ordered on the stream, then waited for: JCuda lets go of the Java array when the call
-        // returns, so the copy must be complete by then. (Overlapped uploads need pinned buffers.)
-        CudaStatus.driver("cuMemcpyHtoDAsync", JCudaDriver.cuMemcpyHtoDAsync(ptr(dst),
-                Pointer.to(src).withByteOffset((long) srcOffset * Float.BYTES), bytes(dst), stream.handle()));
-        stream.synchronize();
+        // Through pinned memory: the host does not wait for the device, so a training step
+        // synchronises once, to read its loss.
+        staging.upload(src, srcOffset, Math.toIntExact(dst.numel()), ptr(dst), stream);
     }
 
     @Override
@@ -464,6 +479,9 @@ public final class CudaBackend extends Backend {
         }
         closed = true;
         stream.synchronize();
+        timerStart.close();
+        timerEnd.close();
+        staging.close();
         kernels.close();
         allocator.free(scratch);
         dnn.close();

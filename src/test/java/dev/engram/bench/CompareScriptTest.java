@@ -3,17 +3,13 @@ package dev.engram.bench;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** bench/compare.py on engram's JSON (written by BenchReport) and a made-up PyTorch one. */
 class CompareScriptTest {
@@ -40,7 +36,7 @@ class CompareScriptTest {
                 row("dense-ae", "compile", 256, 1083696, 4000, 8000), row("conv-ae", "eager-tf32", 256, 262963, 10, 10),
                 row("conv-vae", "eager-tf32", 128, 220386, 300, 2000),
                 row("conv-vae-64", "eager-tf32", 256, 2958659, 5, 5)));
-        List<String> out = compare(e, p);
+        List<String> out = PythonScript.run("bench/compare.py", e.toString(), p.toString());
         assertTrue(out.get(0).startsWith("engram:  cuda:0 NVIDIA H100 (engram 0.1, commit abc123, mode tf32)"), out.get(0));
         assertTrue(out.get(2).startsWith("WARNING: different devices"), out.get(2));
         assertLine(out, "dense-ae     eager-tf32             2000           1000   2.00x   0.50x");
@@ -68,20 +64,5 @@ class CompareScriptTest {
         String want = expected.replaceAll(" +", " ");
         assertTrue(out.stream().anyMatch(l -> l.replaceAll(" +", " ").equals(want)), want + "\nnot in\n"
                 + String.join("\n", out));
-    }
-
-    private static List<String> compare(Path engram, Path pytorch) throws IOException, InterruptedException {
-        Process python;
-        try {
-            python = new ProcessBuilder("python3", "bench/compare.py", engram.toString(), pytorch.toString())
-                    .redirectErrorStream(true).start();
-        } catch (IOException noPython) {
-            assumeTrue(false, "python3 is not installed: " + noPython.getMessage());
-            throw noPython;
-        }
-        String out = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(python.waitFor(30, TimeUnit.SECONDS), "compare.py did not finish");
-        assertEquals(0, python.exitValue(), out);
-        return out.lines().toList();
     }
 }

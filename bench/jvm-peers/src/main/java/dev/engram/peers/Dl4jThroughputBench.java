@@ -29,10 +29,11 @@ import java.util.Map;
 
 /**
  * The same training-step timing as {@link ThroughputBench} for Deeplearning4j 1.0.0-M2.1 (nd4j
- * native CPU) on dense-ae (batch 256) and conv-ae (batch 64, Deconvolution2D for ConvTranspose2d):
- * layers and Adam (lr 1e-3) as the reference models; DL4J's own weight init (Xavier) and its MSE
- * (mean over outputs per example, then over the batch). Its conv VAEs need SameDiff and are not
- * here. Usage: {@code Dl4jThroughputBench [--steps 20] [--warmup 5] [--out file.json]}.
+ * native CPU): dense-ae (batch 256) and conv-ae (batch 64, Deconvolution2D for ConvTranspose2d) on
+ * its layer API, with DL4J's own weight init (Xavier) and its MSE (mean over outputs per example,
+ * then over the batch); conv-vae (128) and conv-vae-64 (256) in SameDiff ({@link Dl4jSameDiffVae}),
+ * its layer API having no convolutional VAE. Adam (lr 1e-3) throughout. Usage:
+ * {@code Dl4jThroughputBench [--steps 20] [--warmup 5] [--out file.json] [model ...]}.
  */
 public final class Dl4jThroughputBench {
     private Dl4jThroughputBench() {
@@ -41,13 +42,19 @@ public final class Dl4jThroughputBench {
     public static void main(String[] args) throws IOException {
         int steps = 20, warmup = 5;
         Path out = null;
+        List<String> models = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--steps" -> steps = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "'; usage: Dl4jThroughputBench [--steps N] [--warmup N] [--out file.json]");
+                default -> {
+                    if (args[i].startsWith("--") || !ReferenceModels.NAMES.contains(args[i])) {
+                        throw new IllegalArgumentException("unknown argument '" + args[i] + "'; usage: Dl4jThroughputBench"
+                                + " [--steps N] [--warmup N] [--out file.json] [model ...], models " + ReferenceModels.NAMES);
+                    }
+                    models.add(args[i]);
+                }
             }
         }
         Map<String, Object> result = new LinkedHashMap<>();
@@ -61,9 +68,10 @@ public final class Dl4jThroughputBench {
         List<Object> rows = new ArrayList<>();
         System.out.printf(Locale.ROOT, "%-12s %6s %10s %10s %10s %10s%n", "model", "batch", "ms median", "ms min",
                 "ms max", "images/s");
-        for (String name : List.of("dense-ae", "conv-ae")) {
+        for (String name : models.isEmpty() ? ReferenceModels.NAMES : models) {
             int batch = ReferenceModels.cpuBenchBatch(name);
-            double[] ms = time(name, batch, steps, warmup);
+            double[] ms = name.startsWith("conv-vae") ? Dl4jSameDiffVae.time(name, batch, steps, warmup)
+                    : time(name, batch, steps, warmup);
             double median = ThroughputBench.median(ms);
             double min = Arrays.stream(ms).min().orElseThrow(), max = Arrays.stream(ms).max().orElseThrow();
             System.out.printf(Locale.ROOT, "%-12s %6d %10.1f %10.1f %10.1f %10.0f%n", name, batch, median, min, max,

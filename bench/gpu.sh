@@ -2,9 +2,10 @@
 # engram against PyTorch on the same GPU in one go, for the H100 reference host (no JDK, no
 # network): `engram bench --device cuda` from the bundle of native/bundle.sh in .gpu (carry it to
 # the host), then bench/pytorch/bench.py (after its --check), then bench/compare.py: the ratio
-# engram/PyTorch of training and inference images/s per model and PyTorch mode.
-# Writes <date>-<gpu>-cuda-{engram,pytorch}.json and -compare.txt to $OUT when set (a device run),
-# else to bench/results/.
+# engram/PyTorch of training and inference images/s per model and PyTorch mode; last,
+# `engram bench --device cuda --ops`: each op alone next to its floor (copy's bandwidth, GEMM's rate).
+# Writes <date>-<gpu>-cuda-{engram,pytorch,ops}.json and -compare.txt to $OUT when set (a device
+# run), else to bench/results/.
 # Usage: bench/gpu.sh [steps=50] [warmup=10]
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -30,3 +31,4 @@ for f in "$stem-engram.json" "$stem-pytorch.json"; do
   [ -f "$f" ] || { echo "gpu.sh: $f was not written, so there is nothing to compare; see the output above" >&2; exit 1; }
 done
 python3 bench/compare.py "$stem-engram.json" "$stem-pytorch.json" | tee "$stem-compare.txt"
+.gpu/bin/engram bench --device cuda --ops --out "$stem-ops.json"

@@ -9,6 +9,7 @@ import dev.engram.backend.cuda.CudaLibraries;
 import dev.engram.bench.BenchReport;
 import dev.engram.bench.Machine;
 import dev.engram.bench.ModelBench;
+import dev.engram.bench.OpBench;
 import dev.engram.model.Presets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,12 +61,23 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, paramLabel = "FILE.json", description = "Where the JSON goes.")
     Path out;
 
+    @Option(names = "--ops", description = {"Instead of the models: time each op of the op set alone, next to its floor",
+            "(the bytes it must move over copy's bandwidth; GEMM and convolution in FLOPs)."})
+    boolean ops;
+
+    @Option(names = "--size", paramLabel = "FLOATS", description = "Floats per tensor for --ops, a multiple of 262144"
+            + " (default: 2^26 on a GPU, 2^24 on the CPU).")
+    Integer size;
+
     @ParentCommand
     Main main;
 
     @Override
     public Integer call() throws IOException {
         checkArguments();
+        if (ops) {
+            return runOps();
+        }
         PrintStream say = main.out();
         BenchReport report = null;
         Map<String, Object> label = null;
@@ -104,8 +116,36 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Each op alone (OpBench): a table and JSON (bench/results/DATE-MACHINE-DEVICE-ops.json unless --out). */
+    private int runOps() throws IOException {
+        PrintStream say = main.out();
+        try (Backend backend = openBackend()) {
+            Map<String, Object> label = label(backend);
+            int n = size != null ? size : backend instanceof CudaBackend ? 1 << 26 : 1 << 24;
+            say.printf(Locale.ROOT, "engram bench --ops on %s; %s, %d cores; %d floats per tensor%n", label.get("device"),
+                    label.get("machine"), Machine.cores(), n);
+            List<OpBench.Row> rows = OpBench.run(backend, n);
+            OpBench.printTable(rows, say);
+            label.put("load_average_end", loadAverage());
+            String timing = backend instanceof CudaBackend ? "device events around each stretch of calls on the CUDA stream"
+                    : "host clock around each stretch of calls (the CPU backend is synchronous)";
+            Path file = out != null ? out : Path.of("bench", "results", LocalDate.now() + "-" + machineSlug(label) + "-"
+                    + deviceKind() + "-ops.json");
+            if (file.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+            }
+            Files.writeString(file, OpBench.toJson(label, timing, n, rows), StandardCharsets.UTF_8);
+            say.println("wrote " + file);
+        }
+        return 0;
+    }
+
     /** Refuses bad settings before any model is built. */
     private void checkArguments() {
+        if (size != null && (!ops || size < OpBench.IMAGE || size % OpBench.IMAGE != 0)) {
+            throw new IllegalArgumentException("bench: --size " + size + " needs --ops and a positive multiple of "
+                    + OpBench.IMAGE + " floats");
+        }
         if (steps < 1 || warmup < 0) {
             throw new IllegalArgumentException("bench: --steps must be >= 1 and --warmup >= 0, got " + steps + " and "
                     + warmup);

@@ -67,6 +67,32 @@ class BenchCommandTest {
     }
 
     @Test
+    void opsModeTimesEveryOpAgainstItsFloor() throws Exception {
+        Path file = dir.resolve("ops.json");
+        CliRunner r = CliRunner.run("bench", "--ops", "--size", "262144", "--threads", "2", "--out", file.toString());
+        assertEquals(0, r.exitCode(), r.err() + r.out());
+        Map<?, ?> doc = (Map<?, ?>) Json.parse(Files.readString(file), file.toString());
+        assertEquals("ops", doc.get("kind"));
+        assertEquals(262144L, ((Number) doc.get("floats_per_tensor")).longValue());
+        List<?> results = (List<?>) doc.get("results");
+        List<String> names = results.stream().map(o -> (String) ((Map<?, ?>) o).get("op")).toList();
+        for (String op : new String[] {"copy", "adamStep", "relu forward", "lossBackward bce_with_logits",
+                "batchNormForwardTraining", "conv2dBackwardFilter"}) {
+            assertTrue(names.contains(op), op + " in " + names);
+        }
+        for (Object o : results) {
+            Map<?, ?> row = (Map<?, ?>) o;
+            double rate = ((Number) row.get("rate")).doubleValue();
+            double ofFloor = ((Number) row.get("of_floor")).doubleValue();
+            assertTrue(rate > 0 && ofFloor > 0, row.toString());
+            assertEquals(((Number) row.get("flops")).doubleValue() > 0 ? "GFLOP/s" : "GB/s", row.get("unit"), row.toString());
+        }
+        // copy is the memory floor itself, and the square GEMM the compute one.
+        assertEquals(1.0, ((Number) ((Map<?, ?>) results.get(0)).get("of_floor")).doubleValue(), 1e-12);
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("adamStep ") && l.contains("GB/s")), r.out());
+    }
+
+    @Test
     void chosenModelsOnlyAndDefaultBatches() throws Exception {
         Path file = dir.resolve("one.json");
         CliRunner r = CliRunner.run("bench", "--models", "mnist-dense", "--steps", "1", "--warmup", "0", "--out",
@@ -84,9 +110,10 @@ class BenchCommandTest {
         String[][] cases = {
             {"--steps", "0"}, {"--warmup", "-1"}, {"--batch", "0"}, {"--models", "dense-ae,nope"},
             {"--threads", "2", "--device", "cuda"}, {"--threads", "0"}, {"--device", "tpu"},
+            {"--size", "262144"}, {"--ops", "--size", "1000"},
         };
         String[] expected = {"--steps", "--warmup", "--batch", "unknown model preset 'nope'", "--threads", "--threads",
-            "unknown device 'tpu'"};
+            "unknown device 'tpu'", "--size 262144 needs --ops", "--size 1000 needs --ops and a positive multiple"};
         for (int i = 0; i < cases.length; i++) {
             String[] args = new String[cases[i].length + 3];
             args[0] = "bench";

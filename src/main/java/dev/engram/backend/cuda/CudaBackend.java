@@ -48,6 +48,7 @@ public final class CudaBackend extends Backend {
     private final CudaEvent timerStart;
     private final CudaEvent timerEnd;
     private long hostTransfers;
+    private long hostWaits;
     private boolean closed;
 
     private CudaBackend(int ordinal, boolean allowTf32) {
@@ -108,8 +109,18 @@ public final class CudaBackend extends Backend {
         return hostTransfers;
     }
 
+    /**
+     * How many times the host waited for the stream's work: synchronize, a copy to the host, a
+     * timed stretch. A steady-state training step that reads its loss waits once. (Uploads wait,
+     * rarely, only for the copy that last used their staging buffer, not for the stream.)
+     */
+    public long hostWaits() {
+        return hostWaits;
+    }
+
     @Override
     public void synchronize() {
+        hostWaits++;
         stream.synchronize();
     }
 
@@ -119,6 +130,7 @@ public final class CudaBackend extends Backend {
         timerStart.record(stream);
         work.run();
         timerEnd.record(stream);
+        hostWaits++;
         timerEnd.synchronize();
         return timerEnd.millisSince(timerStart);
     }
@@ -156,6 +168,7 @@ public final class CudaBackend extends Backend {
         hostTransfers++;
         CudaStatus.driver("cuMemcpyDtoHAsync", JCudaDriver.cuMemcpyDtoHAsync(
                 Pointer.to(dst).withByteOffset((long) dstOffset * Float.BYTES), ptr(src), bytes(src), stream.handle()));
+        hostWaits++;
         stream.synchronize();
     }
 

@@ -21,8 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Each reference model of DESIGN.md trained 20 steps (Adam, lr 1e-3) on the CPU and on CUDA from
  * the same seed and the same batches: the losses agree to 1e-3 relative at every step (fp32, TF32
  * off). On the GPU, steady-state steps (after the first, which finds the cuDNN algorithms and
- * fills the allocator's cache) take no memory from the driver and copy nothing between host and
- * device but the batch upload and the loss read. Skips, saying why, without a GPU.
+ * fills the allocator's cache) take no memory from the driver, copy nothing between host and
+ * device but the batch upload and the loss read, and make the host wait once, for the loss. Skips,
+ * saying why, without a GPU.
  */
 class CudaTrainingParityTest {
     private static final int STEPS = 20;
@@ -71,10 +72,12 @@ class CudaTrainingParityTest {
             m.requireInputGradient(false);
             long allocations = 0;
             long transfers = 0;
+            long waits = 0;
             for (int i = 0; i < batches.length; i++) {
                 if (i == WARMUP && backend == gpu) {
                     allocations = gpu.driverAllocations();
                     transfers = gpu.hostTransfers();
+                    waits = gpu.hostWaits();
                 }
                 backend.copyFromHost(batches[i], 0, x);
                 adam.zeroGrad();
@@ -88,6 +91,8 @@ class CudaTrainingParityTest {
                 assertEquals(allocations, gpu.driverAllocations(), "driver allocations in " + steady + " steady steps");
                 assertEquals(transfers + 2L * steady, gpu.hostTransfers(),
                         "host<->device copies in " + steady + " steady steps (one upload and one loss read each)");
+                assertEquals(waits + steady, gpu.hostWaits(),
+                        "host waits in " + steady + " steady steps (the loss read only: uploads do not wait)");
             }
         }
         return losses;

@@ -12,9 +12,14 @@ package dev.engram.backend.cpu;
  * layout only; partial panels at the edges are zero-padded.
  *
  * <p>Threads split C into contiguous bands of whole tiles (rows or columns, whichever has more
- * tiles); each thread packs its own panels into buffers it keeps between calls. The k blocks
- * depend on k alone and every element is summed in k order by the same arithmetic, so results
- * are bit-identical for any thread count.
+ * tiles). Split by columns, each thread packs its own B panels; split by rows, every thread would
+ * need all of B, so each B block is packed once, by all threads together (a panel each at least),
+ * into a buffer they share, and then multiplied by every thread's rows. With few rows per element
+ * of B, as in a Linear layer's GEMMs at batch 256, packing B is a large part of the work: sharing
+ * it took 5-6% off dense-ae's six GEMM shapes, up to 11% on one (bench/NOTES.md). A panels are each
+ * thread's own, in buffers it keeps between calls. The k blocks depend on k alone and every
+ * element is summed in k order by the same arithmetic, so results are bit-identical for any
+ * thread count.
  */
 final class CpuGemm {
     /**
@@ -39,6 +44,8 @@ final class CpuGemm {
     private final int mc;
     private final int nc;
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
+    /** The B block that all threads pack together and share in a split by rows. */
+    private final Scratch sharedPack = new Scratch();
 
     CpuGemm(CpuThreads threads) {
         this(threads, GemmKernel.preferred());
@@ -67,6 +74,10 @@ final class CpuGemm {
         int tilesN = ceilDiv(n, nr);
         if (tilesM >= tilesN) {
             long grain = ceilDiv(MIN_CHUNK_FLOPS, 2L * mr * n * Math.max(k, 1));
+            if (threads.count() > 1 && tilesN >= threads.count() && tilesM > grain && alpha != 0f && k > 0) {
+                sharedB(transA, transB, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, tilesM, grain);
+                return;
+            }
             threads.forRange(tilesM, grain, (from, to) -> block(transA, transB, m, n, k, alpha, a, aOff, b, bOff,
                     beta, c, cOff, from * mr, Math.min(m, to * mr), 0, n));
         } else {
@@ -114,27 +125,66 @@ final class CpuGemm {
         for (int jc = j0; jc < j1; jc += nc) {
             int ncur = Math.min(nc, j1 - jc);
             for (int kb = 0; kb < kBlocks; kb++) {
-                // Equal k blocks (k = 576 gives 288 + 288, not 512 + 64): no short, inefficient last block.
-                int pc = CpuThreads.bound(k, kBlocks, kb);
-                int kc = CpuThreads.bound(k, kBlocks, kb + 1) - pc;
-                float blockBeta = kb == 0 ? beta : 1f;
+                int pc = blockStart(k, kBlocks, kb);
+                int kc = blockStart(k, kBlocks, kb + 1) - pc;
                 float[] bPack = w.b(kc * ceilDiv(ncur, nr) * nr);
-                packB(transB, b, bOff, n, k, pc, kc, jc, ncur, bPack);
-                for (int ic = i0; ic < i1; ic += mc) {
-                    int mcur = Math.min(mc, i1 - ic);
-                    float[] aPack = w.a(kc * ceilDiv(mcur, mr) * mr);
-                    packA(transA, a, aOff, m, k, ic, mcur, pc, kc, aPack);
-                    for (int jr = 0; jr < ncur; jr += nr) {
-                        int bPanel = jr / nr * kc * nr;
-                        int cols = Math.min(nr, ncur - jr);
-                        for (int ir = 0; ir < mcur; ir += mr) {
-                            kernel.multiply(kc, aPack, ir / mr * kc * mr, bPack, bPanel, alpha, blockBeta,
-                                    c, cOff + (ic + ir) * n + jc + jr, n, Math.min(mr, mcur - ir), cols, w.scratch);
-                        }
-                    }
+                packB(transB, b, bOff, n, k, pc, kc, jc, ncur, bPack, 0);
+                rowsTimesPacked(transA, m, n, k, alpha, a, aOff, kb == 0 ? beta : 1f, c, cOff, i0, i1, pc, kc, jc,
+                        ncur, bPack, w);
+            }
+        }
+    }
+
+    /**
+     * A split by rows in which the threads share each packed B block: for every block, the threads
+     * pack its panels (disjoint ones each), then each multiplies its own rows by the whole block.
+     * The shared buffer makes these GEMMs run one at a time.
+     */
+    private void sharedB(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
+                         float[] b, int bOff, float beta, float[] c, int cOff, int tilesM, long grain) {
+        synchronized (sharedPack) {
+            int kBlocks = ceilDiv(k, KC);
+            for (int jc = 0; jc < n; jc += nc) {
+                int ncur = Math.min(nc, n - jc);
+                int panels = ceilDiv(ncur, nr);
+                for (int kb = 0; kb < kBlocks; kb++) {
+                    int pc = blockStart(k, kBlocks, kb);
+                    int kc = blockStart(k, kBlocks, kb + 1) - pc;
+                    float[] bPack = sharedPack.get(kc * panels * nr);
+                    int col0 = jc;
+                    threads.forRange(panels, 1, (from, to) -> packB(transB, b, bOff, n, k, pc, kc, col0 + from * nr,
+                            Math.min(ncur, to * nr) - from * nr, bPack, from * kc * nr));
+                    float blockBeta = kb == 0 ? beta : 1f;
+                    threads.forRange(tilesM, grain, (from, to) -> rowsTimesPacked(transA, m, n, k, alpha, a, aOff,
+                            blockBeta, c, cOff, from * mr, Math.min(m, to * mr), pc, kc, col0, ncur, bPack,
+                            workspaces.get()));
                 }
             }
         }
+    }
+
+    /** Rows [i0, i1) of C's columns [jc, jc + ncur): alpha * op(A)[rows, pc..pc+kc) x the packed B block + beta * C. */
+    private void rowsTimesPacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff,
+                                 float blockBeta, float[] c, int cOff, int i0, int i1, int pc, int kc, int jc,
+                                 int ncur, float[] bPack, Workspace w) {
+        for (int ic = i0; ic < i1; ic += mc) {
+            int mcur = Math.min(mc, i1 - ic);
+            float[] aPack = w.a(kc * ceilDiv(mcur, mr) * mr);
+            packA(transA, a, aOff, m, k, ic, mcur, pc, kc, aPack);
+            for (int jr = 0; jr < ncur; jr += nr) {
+                int bPanel = jr / nr * kc * nr;
+                int cols = Math.min(nr, ncur - jr);
+                for (int ir = 0; ir < mcur; ir += mr) {
+                    kernel.multiply(kc, aPack, ir / mr * kc * mr, bPack, bPanel, alpha, blockBeta,
+                            c, cOff + (ic + ir) * n + jc + jr, n, Math.min(mr, mcur - ir), cols, w.scratch);
+                }
+            }
+        }
+    }
+
+    /** Start of block kb of k's kBlocks equal blocks (576 gives 288 + 288, not 512 + 64: no short, slow last block). */
+    private static int blockStart(int k, int kBlocks, int kb) {
+        return CpuThreads.bound(k, kBlocks, kb);
     }
 
     /** Rows [row0, row0 + rows) and steps [pc, pc + kc) of op(A), as mr-high panels, zero-padded. */
@@ -172,12 +222,12 @@ final class CpuGemm {
         }
     }
 
-    /** Steps [pc, pc + kc) and columns [col0, col0 + cols) of op(B), as nr-wide panels, zero-padded. */
+    /** Steps [pc, pc + kc) and columns [col0, col0 + cols) of op(B), as nr-wide panels from dst[dOff], zero-padded. */
     private void packB(boolean transB, float[] b, int bOff, int n, int k, int pc, int kc, int col0, int cols,
-                       float[] dst) {
+                       float[] dst, int dOff) {
         for (int j0 = 0; j0 < cols; j0 += nr) {
             int w = Math.min(nr, cols - j0);
-            int panel = j0 * kc;
+            int panel = dOff + j0 * kc;
             if (transB) {
                 // B is stored n x k: B[p, j] = b[j * k + p]: read each column contiguously.
                 for (int j = 0; j < w; j++) {

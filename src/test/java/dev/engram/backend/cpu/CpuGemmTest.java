@@ -141,6 +141,9 @@ class CpuGemmTest {
         CpuGemm gemm = new CpuGemm(TWO, kernel);
         Problem.random(false, false, 101, 2053, 1031, 0.5f, -2f, 10).check(gemm, false);
         Problem.random(true, true, 101, 2053, 520, 1f, 1f, 11).check(gemm, true);
+        // More row tiles than column tiles: the threads share each packed B block, here two
+        // blocks of columns and two of k.
+        Problem.random(false, true, 600, 2060, 520, 1f, 0.5f, 12).check(gemm, false);
     }
 
     @ParameterizedTest
@@ -230,7 +233,10 @@ class CpuGemmTest {
         }
     }
 
-    /** Threads split rows when C has more row tiles, columns otherwise; neither may change a bit. */
+    /**
+     * Threads split rows (sharing each packed B block) when C has more row tiles, columns
+     * otherwise; neither may change a bit.
+     */
     @ParameterizedTest
     @MethodSource("kernels")
     void sameBitsForAnyThreadCount(GemmKernel kernel) {

@@ -2,6 +2,7 @@ package dev.engram.model;
 
 import dev.engram.io.Json;
 import dev.engram.nn.BCELoss;
+import dev.engram.nn.BCEWithLogitsLoss;
 import dev.engram.nn.L1Loss;
 import dev.engram.nn.Loss;
 import dev.engram.nn.MSELoss;
@@ -25,7 +26,8 @@ import java.util.Map;
  *   "input": [C, H, W],
  *   "encoder": [layer, ...],            layers as {"type": "conv2d", "out": 32, "kernel": 3, "stride": 2, "padding": 1}
  *   "decoder": [layer, ...],
- *   "loss": "mse" | "l1" | "bce",       autoencoder, denoising, sparse (default "mse", mean over elements)
+ *   "loss": "mse" | "l1" | "bce" | "bce_with_logits",  autoencoder, denoising, sparse (default "mse",
+ *                                      mean over elements; bce needs a decoder ending in sigmoid)
  *   "noise": {"type": "gaussian", "std": 0.1} | {"type": "salt_and_pepper", "fraction": 0.1}
  *            | {"type": "masking", "fraction": 0.25},                    denoising (required)
  *   "sparsity": {"type": "l1", "weight": 0.001} | {"type": "kl", "rho": 0.05, "weight": 3},   sparse (required)
@@ -50,7 +52,7 @@ import java.util.Map;
 public final class ModelSpec {
     /** The model kinds, each with its model class. */
     public static final List<String> KINDS = List.of("autoencoder", "denoising", "sparse", "vae");
-    private static final List<String> LOSSES = List.of("mse", "l1", "bce");
+    private static final List<String> LOSSES = List.of("mse", "l1", "bce", "bce_with_logits");
     private static final List<String> COMMON_FIELDS = List.of("kind", "input", "encoder", "decoder");
     private static final Map<String, List<String>> KIND_FIELDS = Map.of(
             "autoencoder", List.of("loss"),
@@ -276,6 +278,7 @@ public final class ModelSpec {
         return switch ((String) canonical.get("loss")) {
             case "l1" -> new L1Loss();
             case "bce" -> new BCELoss();
+            case "bce_with_logits" -> new BCEWithLogitsLoss();
             default -> new MSELoss();
         };
     }

@@ -5,13 +5,11 @@ import dev.engram.nn.Flatten;
 import dev.engram.nn.Loss;
 import dev.engram.nn.Module;
 import dev.engram.nn.Reshape;
-import dev.engram.nn.Sequential;
 import dev.engram.nn.Sigmoid;
 import dev.engram.tensor.Shape;
 import dev.engram.tensor.Tensor;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,19 +36,6 @@ public final class SparseAutoencoder extends Autoencoder {
 
     public SparsityPenalty sparsity() {
         return sparsity;
-    }
-
-    /** The last layer of m that changes values: nested Sequentials are entered, Flatten and Reshape skipped. */
-    private static Module lastValueLayer(Module m) {
-        while (m instanceof Sequential s) {
-            List<Module> layers = s.layers();
-            int i = layers.size() - 1;
-            while (i > 0 && (layers.get(i) instanceof Flatten || layers.get(i) instanceof Reshape)) {
-                i--;
-            }
-            m = layers.get(i);
-        }
-        return m;
     }
 
     @Override

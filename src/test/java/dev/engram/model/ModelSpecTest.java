@@ -235,8 +235,10 @@ class ModelSpecTest {
                 + enc + "}"), "encoder must end in a Sigmoid");
         assertMentions(error("{\"kind\": \"vae\", \"input\": [1, 8, 8], \"beta\": -1, \"encoder\": [{\"type\": \"flatten\"},"
                 + " {\"type\": \"linear\", \"out\": 8}], \"decoder\": " + DENSE_DECODER + "}"), "beta is -1.0");
-        assertMentions(error("{\"kind\": \"autoencoder\", \"loss\": \"bce_with_logits\", \"input\": [1, 8, 8]" + enc + "}"),
-                "'loss' must be one of mse, l1, bce");
+        assertMentions(error("{\"kind\": \"autoencoder\", \"loss\": \"hinge\", \"input\": [1, 8, 8]" + enc + "}"),
+                "'loss' must be one of mse, l1, bce, bce_with_logits");
+        assertMentions(error("{\"kind\": \"autoencoder\", \"loss\": \"bce\", \"input\": [1, 8, 8]" + enc + "}"),
+                "decoder must end in a Sigmoid", "use bce_with_logits");
     }
 
     @Test

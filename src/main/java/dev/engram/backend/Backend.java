@@ -129,6 +129,31 @@ public abstract class Backend implements AutoCloseable {
         copyImpl(src, dst);
     }
 
+    /**
+     * Every {@code srcStep}-th row of src [rows, width] to every {@code dstStep}-th row of dst
+     * [rows', width], from row 0 of each: row i * srcStep to row i * dstStep for each i, as many
+     * rows as src has at its step, which must be as many as dst has at its own. One op for a
+     * strided copy (a VAE's means out of its stats [N, 2L] viewed as [2N, L]).
+     */
+    public final void copyRows(Tensor src, int srcStep, Tensor dst, int dstStep) {
+        on(this, "copyRows", "src", src);
+        on(this, "copyRows", "dst", dst);
+        if (src.shape().rank() != 2 || dst.shape().rank() != 2 || src.shape().dim(1) != dst.shape().dim(1)) {
+            throw new IllegalArgumentException("copyRows: src " + src.shape() + " and dst " + dst.shape()
+                    + " must be matrices of the same width");
+        }
+        if (srcStep < 1 || dstStep < 1) {
+            throw new IllegalArgumentException("copyRows: steps " + srcStep + " and " + dstStep + " must be >= 1");
+        }
+        int rows = (src.shape().dim(0) + srcStep - 1) / srcStep;
+        if (rows != (dst.shape().dim(0) + dstStep - 1) / dstStep) {
+            throw new IllegalArgumentException("copyRows: src " + src.shape() + " has " + rows + " rows at step "
+                    + srcStep + " but dst " + dst.shape() + " has " + (dst.shape().dim(0) + dstStep - 1) / dstStep
+                    + " at step " + dstStep);
+        }
+        copyRowsImpl(src, srcStep, dst, dstStep, rows);
+    }
+
     /** Reads a one-element tensor: the single host sync of a training step (the loss). */
     public final float readScalar(Tensor t) {
         on(this, "readScalar", "t", t);
@@ -769,6 +794,8 @@ public abstract class Backend implements AutoCloseable {
     protected abstract void copyToHostImpl(Tensor src, float[] dst, int dstOffset);
 
     protected abstract void copyImpl(Tensor src, Tensor dst);
+
+    protected abstract void copyRowsImpl(Tensor src, int srcStep, Tensor dst, int dstStep, int rows);
 
     protected abstract void addImpl(Tensor a, Tensor b, Tensor out);
 

@@ -1,7 +1,6 @@
 package dev.engram.model;
 
 import dev.engram.backend.Activation;
-import dev.engram.backend.Backend;
 import dev.engram.nn.BCEWithLogitsLoss;
 import dev.engram.nn.BufferSlot;
 import dev.engram.nn.GaussianKL;
@@ -119,7 +118,7 @@ public final class VariationalAutoencoder extends AutoencoderModel {
         codeShape(x.shape());
         Tensor stats = encoder().forward(x);
         Tensor mu = means.get(backend(), Shape.of(stats.shape().dim(0), latent));
-        copyRows(stats.view(2 * mu.shape().dim(0), latent), 2, mu, 1);
+        backend().copyRows(stats.view(2 * mu.shape().dim(0), latent), 2, mu, 1);
         statsShape = stats.shape();
         return mu;
     }
@@ -163,21 +162,8 @@ public final class VariationalAutoencoder extends AutoencoderModel {
         int rows = statsShape.dim(0);
         Tensor dstats = meansGrad.get(backend(), statsShape);
         backend().fill(dstats, 0f);
-        copyRows(dz.view(rows, latent), 1, dstats.view(2 * rows, latent), 2);
+        backend().copyRows(dz.view(rows, latent), 1, dstats.view(2 * rows, latent), 2);
         return encoder().backward(dstats);
-    }
-
-    /**
-     * Copies every {@code srcStep}-th row of src to every {@code dstStep}-th row of dst, from row 0:
-     * how mu [N, L] moves in and out of stats [N, 2L] viewed as [2N, L] (mu rows are the even ones).
-     * One small copy per sample, which only the deterministic paths pay, not training.
-     */
-    private void copyRows(Tensor src, int srcStep, Tensor dst, int dstStep) {
-        Backend b = backend();
-        int rows = src.shape().dim(0) / srcStep;
-        for (int r = 0; r < rows; r++) {
-            b.copy(src.slice(r * srcStep, r * srcStep + 1), dst.slice(r * dstStep, r * dstStep + 1));
-        }
     }
 
     @Override

@@ -114,6 +114,16 @@ public final class CpuBackend extends Backend {
     }
 
     @Override
+    protected void copyRowsImpl(Tensor src, int srcStep, Tensor dst, int dstStep, int rows) {
+        int width = src.shape().dim(1);
+        float[] s = data(src);
+        float[] d = data(dst);
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(s, offset(src) + i * srcStep * width, d, offset(dst) + i * dstStep * width, width);
+        }
+    }
+
+    @Override
     protected void addImpl(Tensor a, Tensor b, Tensor out) {
         elementwise.add(data(a), offset(a), data(b), offset(b), data(out), offset(out), size(a));
     }

@@ -12,7 +12,9 @@ import dev.engram.tensor.Shape;
 import dev.engram.tensor.Storage;
 import dev.engram.tensor.Tensor;
 import jcuda.Pointer;
+import jcuda.driver.CUDA_MEMCPY2D;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUmemorytype;
 import jcuda.driver.JCudaDriver;
 
 /**
@@ -176,6 +178,22 @@ public final class CudaBackend extends Backend {
     protected void copyImpl(Tensor src, Tensor dst) {
         CudaStatus.driver("cuMemcpyDtoDAsync", JCudaDriver.cuMemcpyDtoDAsync(ptr(dst), ptr(src), bytes(src),
                 stream.handle()));
+    }
+
+    /** One cuMemcpy2DAsync: rows of width floats at the two pitches. */
+    @Override
+    protected void copyRowsImpl(Tensor src, int srcStep, Tensor dst, int dstStep, int rows) {
+        long rowBytes = (long) src.shape().dim(1) * Float.BYTES;
+        CUDA_MEMCPY2D copy = new CUDA_MEMCPY2D();
+        copy.srcMemoryType = CUmemorytype.CU_MEMORYTYPE_DEVICE;
+        copy.srcDevice = ptr(src);
+        copy.srcPitch = srcStep * rowBytes;
+        copy.dstMemoryType = CUmemorytype.CU_MEMORYTYPE_DEVICE;
+        copy.dstDevice = ptr(dst);
+        copy.dstPitch = dstStep * rowBytes;
+        copy.WidthInBytes = rowBytes;
+        copy.Height = rows;
+        CudaStatus.driver("cuMemcpy2DAsync", JCudaDriver.cuMemcpy2DAsync(copy, stream.handle()));
     }
 
     @Override

@@ -60,6 +60,21 @@ class CudaParityTest {
     }
 
     @Test
+    void copyRowsTakesEveryOtherRowAndPutsItBack() {
+        // A VAE's means out of its stats [5, 2 * 3] viewed as [10, 3], and a gradient back in.
+        try (Pair stats = Pair.random(gpu, 5, Shape.of(10, 3)); Pair mu = Pair.random(gpu, 6, Shape.of(5, 3));
+             Pair grad = Pair.random(gpu, 7, Shape.of(10, 3))) {
+            for (Backend b : new Backend[] {cpu, gpu}) {
+                boolean onGpu = b == gpu;
+                b.copyRows(pick(stats, onGpu), 2, pick(mu, onGpu), 1);
+                b.copyRows(pick(mu, onGpu), 1, pick(grad, onGpu), 2);
+            }
+            mu.assertSameBits("copyRows out of stats");
+            grad.assertSameBits("copyRows back into every other row");
+        }
+    }
+
+    @Test
     void gemmMatchesTheCpuForEveryTransposeAndABatch() {
         int m = 13;
         int n = 7;

@@ -3,7 +3,6 @@ package dev.engram.cli;
 import dev.engram.model.HostArray;
 import dev.engram.model.Inference;
 import dev.engram.data.ImageSet;
-import dev.engram.model.DenoisingAutoencoder;
 import dev.engram.model.Noise;
 import dev.engram.nn.BufferSlot;
 import dev.engram.tensor.Tensor;
@@ -56,10 +55,7 @@ final class DenoiseCommand extends TrainedModelCommand {
         if (noise != null) {
             return NoiseOption.parse(noise);
         }
-        if (m.model() instanceof DenoisingAutoencoder d) {
-            return d.noise();
-        }
-        throw new IllegalArgumentException(checkpoint.checkpoint + " holds a model of kind '" + m.spec().kind()
-                + "', trained without noise: say which noise to add with --noise, e.g. --noise gaussian:0.3");
+        return m.model().trainingNoise().orElseThrow(() -> new IllegalArgumentException(checkpoint.checkpoint + " holds a model of kind '" + m.spec().kind()
+                + "', trained without noise: say which noise to add with --noise, e.g. --noise gaussian:0.3"));
     }
 }

@@ -4,6 +4,8 @@ import dev.engram.nn.Module;
 import dev.engram.tensor.Shape;
 import dev.engram.tensor.Tensor;
 
+import java.util.Optional;
+
 /**
  * What every model of the zoo is: an encoder and a decoder (parameters "encoder.*" and
  * "decoder.*") and a training objective. The trainer only calls {@link #lossForward} and
@@ -34,6 +36,11 @@ public abstract class AutoencoderModel extends Module {
 
     /** Shape of the code for an input shape. */
     public abstract Shape codeShape(Shape input);
+
+    /** The noise {@link #lossForward} corrupts inputs with, for a model trained to denoise; empty otherwise. */
+    public Optional<Noise> trainingNoise() {
+        return Optional.empty();
+    }
 
     /** decode(encode(x)): the deterministic reconstruction, in data space. */
     public Tensor reconstruct(Tensor x) {

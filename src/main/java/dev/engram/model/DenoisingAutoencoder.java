@@ -1,9 +1,10 @@
 package dev.engram.model;
 
-import dev.engram.nn.BufferSlot;
 import dev.engram.nn.Loss;
 import dev.engram.nn.Module;
 import dev.engram.tensor.Tensor;
+
+import java.util.Optional;
 
 /**
  * An autoencoder trained to undo a corruption ({@link Noise}): {@link #lossForward} corrupts the
@@ -13,29 +14,25 @@ import dev.engram.tensor.Tensor;
  * corruption, for example to show noisy inputs beside their reconstructions.
  */
 public final class DenoisingAutoencoder extends Autoencoder {
-    private final Noise noise;
-    private final BufferSlot corrupted = new BufferSlot();
+    private final Corruption corruption;
 
     public DenoisingAutoencoder(Module encoder, Module decoder, Loss reconstruction, Noise noise) {
         super(encoder, decoder, reconstruction);
-        if (noise == null) {
-            throw new IllegalArgumentException("DenoisingAutoencoder: noise is null");
-        }
-        this.noise = noise;
+        this.corruption = new Corruption("DenoisingAutoencoder", noise);
     }
 
     public Noise noise() {
-        return noise;
+        return corruption.noise();
+    }
+
+    @Override
+    public Optional<Noise> trainingNoise() {
+        return Optional.of(corruption.noise());
     }
 
     /** x corrupted by the model's noise, drawn from its random stream; owned by the model. */
     public Tensor corrupt(Tensor x) {
-        if (x == null) {
-            throw new IllegalArgumentException("DenoisingAutoencoder: input is null");
-        }
-        Tensor out = corrupted.get(backend(), x.shape());
-        noise.apply(x, out, random());
-        return out;
+        return corruption.apply(x, backend(), random());
     }
 
     @Override
@@ -46,13 +43,13 @@ public final class DenoisingAutoencoder extends Autoencoder {
 
     @Override
     public void close() {
-        corrupted.close();
+        corruption.close();
         super.close();
     }
 
     @Override
     public String toString() {
-        return "DenoisingAutoencoder(noise=" + noise + ", encoder=" + encoder() + ", decoder=" + decoder() + ", loss="
+        return "DenoisingAutoencoder(noise=" + corruption.noise() + ", encoder=" + encoder() + ", decoder=" + decoder() + ", loss="
                 + reconstructionLoss() + ")";
     }
 }

@@ -29,7 +29,7 @@ import java.util.Map;
  *   "loss": "mse" | "l1" | "bce" | "bce_with_logits",  autoencoder, denoising, sparse (default "mse",
  *                                      mean over elements; bce needs a decoder ending in sigmoid)
  *   "noise": {"type": "gaussian", "std": 0.1} | {"type": "salt_and_pepper", "fraction": 0.1}
- *            | {"type": "masking", "fraction": 0.25},                    denoising (required)
+ *            | {"type": "masking", "fraction": 0.25},    denoising (required), sparse (optional: a sparse denoising model)
  *   "sparsity": {"type": "l1", "weight": 0.001} | {"type": "kl", "rho": 0.05, "weight": 3},   sparse (required)
  *   "likelihood": "bernoulli" | "gaussian", "beta": 1.0, "kl_warmup_steps": 0              vae
  * }
@@ -57,7 +57,7 @@ public final class ModelSpec {
     private static final Map<String, List<String>> KIND_FIELDS = Map.of(
             "autoencoder", List.of("loss"),
             "denoising", List.of("loss", "noise"),
-            "sparse", List.of("loss", "sparsity"),
+            "sparse", List.of("loss", "sparsity", "noise"),
             "vae", List.of("likelihood", "beta", "kl_warmup_steps"));
 
     private final String source;
@@ -116,6 +116,9 @@ public final class ModelSpec {
             case "sparse" -> {
                 canonical.put("loss", top.choice("loss", LOSSES, "mse"));
                 canonical.put("sparsity", sparsity(new SpecFields(top.raw("sparsity"), source + ": sparsity")));
+                if (top.has("noise")) {
+                    canonical.put("noise", noise(new SpecFields(top.raw("noise"), source + ": noise")));
+                }
             }
             default -> canonical.put("loss", top.choice("loss", LOSSES, "mse"));
         }
@@ -247,7 +250,8 @@ public final class ModelSpec {
                         canonical.get("likelihood").equals("gaussian") ? Likelihood.GAUSSIAN : Likelihood.BERNOULLI,
                         ((Double) canonical.get("beta")).floatValue(), (Long) canonical.get("kl_warmup_steps"));
                 case "denoising" -> new DenoisingAutoencoder(e, d, loss(), toNoise(map("noise")));
-                case "sparse" -> new SparseAutoencoder(e, d, loss(), toSparsity(map("sparsity")));
+                case "sparse" -> new SparseAutoencoder(e, d, loss(), toSparsity(map("sparsity")),
+                        canonical.containsKey("noise") ? toNoise(map("noise")) : null);
                 default -> new Autoencoder(e, d, loss());
             };
         } catch (IllegalArgumentException ex) {

@@ -215,6 +215,25 @@ class ModelSpecTest {
     }
 
     @Test
+    void aSparseModelWithNoiseIsASparseDenoisingAutoencoder() {
+        String enc = ", \"encoder\": [{\"type\": \"flatten\"}, {\"type\": \"linear\", \"out\": 8}, {\"type\": \"sigmoid\"}],"
+                + " \"decoder\": " + DENSE_DECODER;
+        ModelSpec spec = ModelSpec.parse("{\"kind\": \"sparse\", \"input\": [1, 8, 8], \"sparsity\": {\"type\": \"kl\","
+                + " \"rho\": 0.05, \"weight\": 3}, \"noise\": {\"type\": \"gaussian\", \"std\": 0.2}" + enc + "}");
+        assertEquals(spec.toJson(), ModelSpec.parse(spec.toJson()).toJson());
+        try (AutoencoderModel m = spec.build()) {
+            assertTrue(m instanceof SparseAutoencoder, m.toString());
+            assertEquals(java.util.Optional.of(Noise.gaussian(0.2f)), m.trainingNoise());
+        }
+        try (AutoencoderModel m = ModelSpec.parse("{\"kind\": \"sparse\", \"input\": [1, 8, 8], \"sparsity\": {\"type\":"
+                + " \"l1\", \"weight\": 0.01}" + enc + "}").build()) {
+            assertEquals(java.util.Optional.empty(), m.trainingNoise());
+        }
+        assertMentions(error("{\"kind\": \"autoencoder\", \"input\": [1, 8, 8], \"noise\": {\"type\": \"gaussian\","
+                + " \"std\": 0.2}" + enc + "}"), "'noise' does not apply to kind autoencoder");
+    }
+
+    @Test
     void refusesBadTopLevelFields() {
         String enc = ", \"encoder\": " + DENSE_ENCODER + ", \"decoder\": " + DENSE_DECODER;
         assertMentions(error("{\"kind\": \"gan\", \"input\": [1, 8, 8]" + enc + "}"),

@@ -4,6 +4,7 @@ import dev.engram.backend.Backend;
 import dev.engram.nn.Flatten;
 import dev.engram.nn.Linear;
 import dev.engram.nn.MSELoss;
+import dev.engram.nn.RandomStream;
 import dev.engram.nn.ReLU;
 import dev.engram.nn.Reshape;
 import dev.engram.nn.Sequential;
@@ -38,13 +39,23 @@ class SparseAutoencoderTest {
     }
 
     private static SparseAutoencoder tiny(SparsityPenalty penalty) {
+        return tiny(penalty, null);
+    }
+
+    private static SparseAutoencoder tiny(SparsityPenalty penalty, Noise noise) {
         return new SparseAutoencoder(new Sequential(new Flatten(), new Linear(PIXELS, CODE), new Sigmoid()),
-                new Sequential(new Linear(CODE, PIXELS), new Reshape(1, 2, 3)), new MSELoss(), penalty);
+                new Sequential(new Linear(CODE, PIXELS), new Reshape(1, 2, 3)), new MSELoss(), penalty, noise);
     }
 
     /** {reconstruction, weighted penalty} in double. */
     private static double[] reference(Map<String, double[]> p, double[] x, SparsityPenalty.Kind kind) {
-        double[] code = TinyNets.sigmoid(TinyNets.linear(x, p.get("encoder.1.weight"), p.get("encoder.1.bias"), PIXELS, CODE));
+        return reference(p, x, x, kind);
+    }
+
+    /** {reconstruction of target from input, weighted penalty on input's code} in double. */
+    private static double[] reference(Map<String, double[]> p, double[] input, double[] x, SparsityPenalty.Kind kind) {
+        double[] code = TinyNets.sigmoid(TinyNets.linear(input, p.get("encoder.1.weight"), p.get("encoder.1.bias"), PIXELS,
+                CODE));
         double[] y = TinyNets.linear(code, p.get("decoder.0.weight"), p.get("decoder.0.bias"), CODE, PIXELS);
         double rec = 0;
         for (int i = 0; i < y.length; i++) {
@@ -66,6 +77,28 @@ class SparseAutoencoderTest {
             }
         }
         return new double[] {rec / y.length, WEIGHT * penalty};
+    }
+
+    @Test
+    void withNoiseItScoresTheCorruptedInputsCodeAndReconstructionAgainstTheCleanOne() {
+        double[] x = Numerics.uniform(5, (int) INPUT.numel(), 0, 1);
+        Noise noise = Noise.masking(0.5f);
+        try (SparseAutoencoder sae = tiny(penalty(SparsityPenalty.Kind.L1), noise).build(cpu, 21);
+             Tensor xt = cpu.fromHost(Numerics.toFloat(x), INPUT); Tensor corrupted = cpu.allocate(INPUT)) {
+            assertEquals(java.util.Optional.of(noise), sae.trainingNoise());
+            // The draw the loss will make: the model's stream from where it stands now.
+            noise.apply(xt, corrupted, new RandomStream(sae.random().seed(), sae.random().counter()));
+            double[] input = Numerics.toDouble(corrupted.toFloatArray());
+            assertTrue(java.util.Arrays.stream(input).filter(v -> v == 0).count() > 0, "masking zeroed no pixel");
+            Map<String, double[]> params = TinyNets.parameters(sae);
+            Map<String, Float> r = sae.lossForward(xt, xt, 0).read();
+            double[] t = reference(params, input, x, SparsityPenalty.Kind.L1);
+            Numerics.assertClose("reconstruction", new double[] {t[0]}, new float[] {r.get("reconstruction")}, 1e-5);
+            Numerics.assertClose("sparsity", new double[] {t[1]}, new float[] {r.get("sparsity")}, 1e-5);
+        }
+        try (SparseAutoencoder plain = tiny(penalty(SparsityPenalty.Kind.L1))) {
+            assertEquals(java.util.Optional.empty(), plain.trainingNoise());
+        }
     }
 
     @ParameterizedTest

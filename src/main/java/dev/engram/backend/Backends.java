@@ -12,17 +12,19 @@ import java.util.Optional;
 /**
  * Opens the backend a user asked for: "cpu", "cuda", "cuda:N" or "auto" (CUDA when a device and
  * its libraries load and the CUDA backend runs every op, else the CPU with one line saying why).
- * CUDA GEMMs and convolutions may use TF32 tensor cores, as PyTorch allows by default.
+ * Whether CUDA GEMMs and convolutions may use TF32 tensor cores is the caller's choice (PyTorch
+ * allows it by default).
  */
 public final class Backends {
     private Backends() {
     }
 
     /**
-     * The backend for {@code device}; notes such as a fallback to the CPU go to {@code notes}.
-     * Refuses an unknown device name or an explicit CUDA request that cannot be met.
+     * The backend for {@code device}; {@code allowTf32} lets a CUDA backend use TF32 tensor cores
+     * (the CPU ignores it); notes such as a fallback to the CPU go to {@code notes}. Refuses an
+     * unknown device name or an explicit CUDA request that cannot be met.
      */
-    public static Backend open(String device, PrintStream notes) {
+    public static Backend open(String device, boolean allowTf32, PrintStream notes) {
         String d = device == null ? "auto" : device.trim().toLowerCase(Locale.ROOT);
         if (d.equals("cpu")) {
             return new CpuBackend();
@@ -33,10 +35,10 @@ public final class Backends {
                 notes.println("engram: using the CPU backend (" + why.get() + ")");
                 return new CpuBackend();
             }
-            return CudaBackend.open(0, true);
+            return CudaBackend.open(0, allowTf32);
         }
         if (d.equals("cuda") || d.matches("cuda:\\d{1,4}")) {
-            return CudaBackend.open(d.equals("cuda") ? 0 : Integer.parseInt(d.substring("cuda:".length())), true);
+            return CudaBackend.open(d.equals("cuda") ? 0 : Integer.parseInt(d.substring("cuda:".length())), allowTf32);
         }
         throw new IllegalArgumentException("unknown device '" + device + "'; use auto, cpu, cuda or cuda:N");
     }

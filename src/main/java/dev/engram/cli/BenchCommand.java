@@ -12,6 +12,7 @@ import dev.engram.bench.ModelBench;
 import dev.engram.bench.OpBench;
 import dev.engram.model.Presets;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -43,6 +44,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
     String device;
+
+    @Mixin
+    Tf32Option tf32;
 
     @Option(names = "--steps", defaultValue = "20",
             description = "Timed training steps, and timed reconstructions (default: ${DEFAULT-VALUE}).")
@@ -86,7 +90,7 @@ final class BenchCommand implements Callable<Integer> {
             try (Backend backend = openBackend()) {
                 if (report == null) {
                     label = label(backend);
-                    report = new BenchReport(label, timing(backend), backend instanceof CudaBackend ? "tf32" : "fp32",
+                    report = new BenchReport(label, timing(backend), backend instanceof CudaBackend && tf32.allowed ? "tf32" : "fp32",
                             steps, warmup);
                     say.printf(Locale.ROOT, "engram bench on %s; %s, %d cores, load average %s; %d steps after %d warm-up%n",
                             label.get("device"), label.get("machine"), Machine.cores(), label.get("load_average_start"),
@@ -179,7 +183,7 @@ final class BenchCommand implements Callable<Integer> {
         if (deviceKind().equals("cpu")) {
             return threads != null ? new CpuBackend(threads) : new CpuBackend();
         }
-        return Backends.open(device, main.err());
+        return Backends.open(device, tf32.allowed, main.err());
     }
 
     private String deviceKind() {

@@ -1,5 +1,6 @@
 package dev.engram.cli;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -16,6 +17,9 @@ final class CheckpointOptions {
             description = "auto, cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
     String device;
 
+    @Mixin
+    Tf32Option tf32;
+
     @Option(names = "--batch", defaultValue = "256", paramLabel = "N",
             description = "Images per batch on the backend (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -24,6 +28,6 @@ final class CheckpointOptions {
         if (batch <= 0) {
             throw new IllegalArgumentException("--batch " + batch + " must be > 0");
         }
-        return TrainedModel.open(checkpoint, device, notes);
+        return TrainedModel.open(checkpoint, device, tf32.allowed, notes);
     }
 }

@@ -19,6 +19,7 @@ import dev.engram.train.TrainConfig;
 import dev.engram.train.TrainResult;
 import dev.engram.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -91,6 +92,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
     String device;
 
+    @Mixin
+    Tf32Option tf32;
+
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output folder (default: runs/MODEL).")
     Path out;
 
@@ -110,7 +114,7 @@ final class TrainCommand implements Callable<Integer> {
         ModelSpec spec = resumed != null ? resumed.spec() : modelSpec();
         ImageSet train = source.load(Split.TRAIN, spec.inputShape());
         ImageSet test = source.load(Split.TEST, spec.inputShape());
-        try (Backend backend = Backends.open(device, main.err());
+        try (Backend backend = Backends.open(device, tf32.allowed, main.err());
              AutoencoderModel m = spec.build().build(backend, resumed != null ? resumed.seed() : seed);
              Trainer trainer = resumed != null ? (epochs == null ? Trainer.resume(resumed, m) : Trainer.resume(resumed, m, epochs)) : new Trainer(m, config(spec), spec.toJson())) {
             Path dir = trainer.config().outputDir();

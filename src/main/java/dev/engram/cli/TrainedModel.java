@@ -28,10 +28,10 @@ final class TrainedModel implements AutoCloseable {
         this.checkpoint = checkpoint;
     }
 
-    static TrainedModel open(Path file, String device, PrintStream notes) throws IOException {
+    static TrainedModel open(Path file, String device, boolean allowTf32, PrintStream notes) throws IOException {
         Checkpoint checkpoint = Checkpoint.read(file);
         ModelSpec spec = checkpoint.spec();
-        Backend backend = Backends.open(device, notes);
+        Backend backend = Backends.open(device, allowTf32, notes);
         try {
             AutoencoderModel model = checkpoint.loadModel(backend);
             model.train(false);

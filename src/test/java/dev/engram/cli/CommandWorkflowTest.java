@@ -95,7 +95,7 @@ class CommandWorkflowTest {
         NpyArray decoded = NpyReader.read(images);
         assertArrayEquals(new int[] {400, 1, 28, 28}, decoded.shape());
         png(dir.resolve("images.png"));
-        try (TrainedModel m = TrainedModel.open(ae, "cpu", System.err)) {
+        try (TrainedModel m = TrainedModel.open(ae, "cpu", true, System.err)) {
             float[] test = DataSource.embedded().load(Split.TEST, m.spec().inputShape()).pixels();
             HostArray reconstructed = Inference.reconstruct(m.model(), test, m.spec().inputShape(), 400, 256);
             assertArrayEquals(reconstructed.values(), decoded.toFloatArray());

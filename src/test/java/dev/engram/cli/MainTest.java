@@ -37,6 +37,15 @@ class MainTest {
     }
 
     @Test
+    void everyCommandThatOpensABackendOffersTf32OnAndOff() {
+        for (String command : new String[] {"train", "eval", "reconstruct", "encode", "decode", "denoise", "sample",
+                "interpolate", "embed", "bench"}) {
+            CliRunner r = CliRunner.run(command, "--help");
+            assertTrue(r.out().contains("--[no-]tf32"), command + ":\n" + r.out());
+        }
+    }
+
+    @Test
     void describesErrorsInOneLineWithoutStackTraces() {
         assertEquals("no such file or folder: /x/y.npy", Main.describe(new NoSuchFileException("/x/y.npy")));
         assertEquals("bad shape [3]", Main.describe(new IllegalArgumentException("bad shape [3]")));

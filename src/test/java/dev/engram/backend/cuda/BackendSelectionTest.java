@@ -22,7 +22,7 @@ class BackendSelectionTest {
 
     @Test
     void cpuIsTheCpuBackendWithoutNotes() {
-        try (Backend b = Backends.open("cpu", out)) {
+        try (Backend b = Backends.open("cpu", true, out)) {
             assertInstanceOf(CpuBackend.class, b);
         }
         assertEquals("", notes.toString(StandardCharsets.UTF_8));
@@ -31,7 +31,7 @@ class BackendSelectionTest {
     @Test
     void autoFallsBackToTheCpuWithOneLineSayingWhy() {
         assumeFalse(Backends.whyNotCuda().isEmpty(), "CUDA is usable here: auto picks it");
-        try (Backend b = Backends.open("auto", out)) {
+        try (Backend b = Backends.open("auto", true, out)) {
             assertInstanceOf(CpuBackend.class, b);
         }
         String text = notes.toString(StandardCharsets.UTF_8);
@@ -43,7 +43,7 @@ class BackendSelectionTest {
     void anExplicitCudaRequestThatCannotBeMetIsRefusedWithTheReason() {
         assumeFalse(CudaLibraries.all().available(), "CUDA is usable here");
         for (String device : new String[] {"cuda", "CUDA:1"}) {
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> Backends.open(device, out));
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> Backends.open(device, true, out));
             assertTrue(e.getMessage().contains(CudaLibraries.all().detail()) && e.getMessage().endsWith("use --device cpu"),
                     e.getMessage());
             assertFalse(e.getMessage().contains("\n"), e.getMessage());
@@ -52,8 +52,8 @@ class BackendSelectionTest {
 
     @Test
     void anUnknownDeviceIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backends.open("tpu", out));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backends.open("tpu", true, out));
         assertEquals("unknown device 'tpu'; use auto, cpu, cuda or cuda:N", e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Backends.open("cuda:x", out));
+        assertThrows(IllegalArgumentException.class, () -> Backends.open("cuda:x", true, out));
     }
 }

@@ -4,18 +4,21 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Vector API kernel: a 4 x (2 vectors) tile held in 8 vector registers, one fused
- * multiply-add per register per step of k. With AVX2 that is 8 accumulators + 2 B vectors + 1
- * broadcast = 11 of the 16 ymm registers: enough independent FMAs to hide their latency, and
- * enough spare registers that C2 never spills an accumulator (a 6-row tile, 15 registers, is
- * faster when it compiles well but C2 sometimes spills it inside the loop, at a third of the speed).
+ * The Vector API kernel: a 6 x (2 vectors) tile held in 12 vector registers, one fused
+ * multiply-add per register per step of k. With AVX2 that is 12 accumulators + 2 B vectors + 1
+ * broadcast = 15 of the 16 ymm registers: each pair of B loads feeds 12 FMAs (8 with a 4-row
+ * tile), which measured 1.08-1.14x faster on GEMMs with 128 rows and more and even on fewer
+ * (bench/NOTES.md). A full tile with beta = 0 (the first k block) is stored straight from the
+ * registers; any other tile is staged in the thread's scratch rows and updated from there, which
+ * keeps the epilogue from needing registers beyond the 16 (C2 spilled the accumulators of an
+ * earlier 6-row kernel whose beta path loaded C in registers).
  *
  * <p>Only {@link GemmKernel#vector()} names this class, and only when the module is present.
  */
 final class VectorGemmKernel implements GemmKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    static final int MR = 4;
+    static final int MR = 6;
     static final int NR = 2 * L;
 
     @Override
@@ -44,6 +47,10 @@ final class VectorGemmKernel implements GemmKernel {
         FloatVector c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S);
         FloatVector c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S);
+        FloatVector c51 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
             int ap = aOff + p * MR;
             int bp = bOff + p * NR;
@@ -61,36 +68,31 @@ final class VectorGemmKernel implements GemmKernel {
             av = FloatVector.broadcast(S, a[ap + 3]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a[ap + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, a[ap + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
         }
         // Vectors must not cross a call that C2 may not inline (they would be boxed on the heap),
-        // so the full-tile update is written out here rather than in a helper.
-        if (rows == MR && cols == NR) {
-            int c0 = cOff;
-            int c1 = cOff + ldc;
-            int c2 = cOff + 2 * ldc;
-            int c3 = cOff + 3 * ldc;
-            if (beta == 0f) {
-                c00.mul(alpha).intoArray(c, c0);
-                c01.mul(alpha).intoArray(c, c0 + L);
-                c10.mul(alpha).intoArray(c, c1);
-                c11.mul(alpha).intoArray(c, c1 + L);
-                c20.mul(alpha).intoArray(c, c2);
-                c21.mul(alpha).intoArray(c, c2 + L);
-                c30.mul(alpha).intoArray(c, c3);
-                c31.mul(alpha).intoArray(c, c3 + L);
-            } else {
-                c00.mul(alpha).add(FloatVector.fromArray(S, c, c0).mul(beta)).intoArray(c, c0);
-                c01.mul(alpha).add(FloatVector.fromArray(S, c, c0 + L).mul(beta)).intoArray(c, c0 + L);
-                c10.mul(alpha).add(FloatVector.fromArray(S, c, c1).mul(beta)).intoArray(c, c1);
-                c11.mul(alpha).add(FloatVector.fromArray(S, c, c1 + L).mul(beta)).intoArray(c, c1 + L);
-                c20.mul(alpha).add(FloatVector.fromArray(S, c, c2).mul(beta)).intoArray(c, c2);
-                c21.mul(alpha).add(FloatVector.fromArray(S, c, c2 + L).mul(beta)).intoArray(c, c2 + L);
-                c30.mul(alpha).add(FloatVector.fromArray(S, c, c3).mul(beta)).intoArray(c, c3);
-                c31.mul(alpha).add(FloatVector.fromArray(S, c, c3 + L).mul(beta)).intoArray(c, c3 + L);
-            }
+        // so the tile is written out here rather than in a helper.
+        if (rows == MR && cols == NR && beta == 0f) {
+            c00.mul(alpha).intoArray(c, cOff);
+            c01.mul(alpha).intoArray(c, cOff + L);
+            c10.mul(alpha).intoArray(c, cOff + ldc);
+            c11.mul(alpha).intoArray(c, cOff + ldc + L);
+            c20.mul(alpha).intoArray(c, cOff + 2 * ldc);
+            c21.mul(alpha).intoArray(c, cOff + 2 * ldc + L);
+            c30.mul(alpha).intoArray(c, cOff + 3 * ldc);
+            c31.mul(alpha).intoArray(c, cOff + 3 * ldc + L);
+            c40.mul(alpha).intoArray(c, cOff + 4 * ldc);
+            c41.mul(alpha).intoArray(c, cOff + 4 * ldc + L);
+            c50.mul(alpha).intoArray(c, cOff + 5 * ldc);
+            c51.mul(alpha).intoArray(c, cOff + 5 * ldc + L);
             return;
         }
-        // A partial tile at the matrix edge: stage it, then update only the rows x cols inside C.
+        // A partial tile at the matrix edge, or one that adds to C: stage it, then update C.
         c00.intoArray(scratch[0], 0);
         c01.intoArray(scratch[0], L);
         c10.intoArray(scratch[1], 0);
@@ -99,6 +101,10 @@ final class VectorGemmKernel implements GemmKernel {
         c21.intoArray(scratch[2], L);
         c30.intoArray(scratch[3], 0);
         c31.intoArray(scratch[3], L);
+        c40.intoArray(scratch[4], 0);
+        c41.intoArray(scratch[4], L);
+        c50.intoArray(scratch[5], 0);
+        c51.intoArray(scratch[5], L);
         ScalarGemmKernel.update(scratch, alpha, beta, c, cOff, ldc, rows, cols);
     }
 }

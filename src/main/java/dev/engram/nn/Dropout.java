@@ -5,8 +5,9 @@ import dev.engram.tensor.Tensor;
 
 /**
  * Inverted dropout, as PyTorch's nn.Dropout(p): in training mode each element is zeroed with
- * probability p and the survivors are scaled by 1 / (1 - p); in evaluation mode (and for p = 0)
- * it is the identity and returns its input itself. The mask comes from the model's random stream
+ * probability p and the survivors are scaled by 1 / (1 - p); p = 1 zeroes everything (and every
+ * gradient) without drawing a mask; in evaluation mode (and for p = 0) it is the identity and
+ * returns its input itself. The mask comes from the model's random stream
  * and is not stored: backward regenerates it from the (seed, offset) of the forward.
  */
 public final class Dropout extends Module {
@@ -22,9 +23,9 @@ public final class Dropout extends Module {
     }
 
     public Dropout(float p) {
-        if (!(p >= 0 && p < 1)) {
+        if (!(p >= 0 && p <= 1)) {
             throw new IllegalArgumentException("Dropout: p is " + p
-                    + "; it must be in [0, 1) (the probability of zeroing an element)");
+                    + "; it must be in [0, 1] (the probability of zeroing an element)");
         }
         this.p = p;
     }
@@ -46,6 +47,10 @@ public final class Dropout extends Module {
             return x;
         }
         Tensor y = output.get(backend(), x.shape());
+        if (p == 1f) {
+            backend().fill(y, 0f);
+            return y;
+        }
         offset = random().take(x.numel());
         backend().dropoutForward(x, y, p, random().seed(), offset);
         return y;
@@ -64,6 +69,10 @@ public final class Dropout extends Module {
             return dy;
         }
         Tensor dx = inputGrad.get(backend(), inputShape);
+        if (p == 1f) {
+            backend().fill(dx, 0f);
+            return dx;
+        }
         backend().dropoutBackward(dy, dx, p, random().seed(), offset);
         return dx;
     }

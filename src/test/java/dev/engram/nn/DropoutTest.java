@@ -113,11 +113,24 @@ class DropoutTest {
     }
 
     @Test
+    void pOneZeroesEveryOutputAndEveryGradientInTraining() {
+        float[] ones = new float[12];
+        java.util.Arrays.fill(ones, 1f);
+        try (Dropout d = new Dropout(1f).build(cpu, 0); Tensor x = cpu.fromHost(ones, Shape.of(3, 4));
+             Tensor dy = cpu.fromHost(ones, Shape.of(3, 4))) {
+            assertArrayEquals(new float[12], d.forward(x).toFloatArray());
+            assertArrayEquals(new float[12], d.backward(dy).toFloatArray());
+            d.train(false);
+            assertSame(x, d.forward(x));
+        }
+    }
+
+    @Test
     void refusesAProbabilityOutsideZeroToOne() {
-        for (float p : new float[] {-0.1f, 1f, 1.5f, Float.NaN}) {
+        for (float p : new float[] {-0.1f, 1.5f, Float.NaN}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Dropout(p));
             assertTrue(e.getMessage().contains("Dropout") && e.getMessage().contains(String.valueOf(p))
-                    && e.getMessage().contains("[0, 1)"), e.getMessage());
+                    && e.getMessage().contains("[0, 1]"), e.getMessage());
         }
     }
 }

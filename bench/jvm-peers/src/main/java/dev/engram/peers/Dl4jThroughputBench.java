@@ -17,14 +17,6 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -40,57 +32,11 @@ public final class Dl4jThroughputBench {
     }
 
     public static void main(String[] args) throws IOException {
-        int steps = 20, warmup = 5;
-        Path out = null;
-        List<String> models = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--steps" -> steps = Integer.parseInt(args[++i]);
-                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
-                case "--out" -> out = Path.of(args[++i]);
-                default -> {
-                    if (args[i].startsWith("--") || !ReferenceModels.NAMES.contains(args[i])) {
-                        throw new IllegalArgumentException("unknown argument '" + args[i] + "'; usage: Dl4jThroughputBench"
-                                + " [--steps N] [--warmup N] [--out file.json] [model ...], models " + ReferenceModels.NAMES);
-                    }
-                    models.add(args[i]);
-                }
-            }
-        }
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("date", LocalDate.now().toString());
-        result.put("peer", "Deeplearning4j 1.0.0-M2.1 (nd4j-native CPU)");
         Map<String, Object> run = RunInfo.machine();
         run.put("nd4j_backend", Nd4j.getBackend().getClass().getSimpleName());
-        result.put("run", run);
-        result.put("steps", steps);
-        result.put("warmup", warmup);
-        List<Object> rows = new ArrayList<>();
-        System.out.printf(Locale.ROOT, "%-12s %6s %10s %10s %10s %10s%n", "model", "batch", "ms median", "ms min",
-                "ms max", "images/s");
-        for (String name : models.isEmpty() ? ReferenceModels.NAMES : models) {
-            int batch = ReferenceModels.cpuBenchBatch(name);
-            double[] ms = name.startsWith("conv-vae") ? Dl4jSameDiffVae.time(name, batch, steps, warmup)
-                    : time(name, batch, steps, warmup);
-            double median = ThroughputBench.median(ms);
-            double min = Arrays.stream(ms).min().orElseThrow(), max = Arrays.stream(ms).max().orElseThrow();
-            System.out.printf(Locale.ROOT, "%-12s %6d %10.1f %10.1f %10.1f %10.0f%n", name, batch, median, min, max,
-                    batch * 1000 / median);
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("model", name);
-            row.put("batch", batch);
-            row.put("ms_per_step_median", median);
-            row.put("ms_per_step_min", min);
-            row.put("ms_per_step_max", max);
-            row.put("images_per_s", batch * 1000 / median);
-            rows.add(row);
-        }
-        result.put("results", rows);
-        if (out != null) {
-            Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.writeString(out, Json.write(result) + "\n");
-            System.out.println("wrote " + out);
-        }
+        StepTimings.run("Dl4jThroughputBench", "Deeplearning4j 1.0.0-M2.1 (nd4j-native CPU)", run, args,
+                (name, batch, steps, warmup) -> name.startsWith("conv-vae") ? Dl4jSameDiffVae.time(name, batch, steps, warmup)
+                        : time(name, batch, steps, warmup));
     }
 
     static double[] time(String name, int batch, int steps, int warmup) {

@@ -5,15 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * Milliseconds per training step (forward, loss, backward, Adam) of the reference models on DJL
@@ -26,51 +17,7 @@ public final class ThroughputBench {
     }
 
     public static void main(String[] args) throws IOException {
-        int steps = 20, warmup = 5;
-        Path out = null;
-        List<String> models = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--steps" -> steps = Integer.parseInt(args[++i]);
-                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
-                case "--out" -> out = Path.of(args[++i]);
-                default -> models.add(args[i]);
-            }
-        }
-        if (models.isEmpty()) {
-            models.addAll(ReferenceModels.NAMES);
-        }
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("date", LocalDate.now().toString());
-        result.put("peer", "DJL + libtorch (CPU)");
-        result.put("run", RunInfo.djl());
-        result.put("steps", steps);
-        result.put("warmup", warmup);
-        List<Object> rows = new ArrayList<>();
-        System.out.printf(Locale.ROOT, "%-12s %6s %10s %10s %10s %10s%n", "model", "batch", "ms median", "ms min",
-                "ms max", "images/s");
-        for (String name : models) {
-            int batch = ReferenceModels.cpuBenchBatch(name);
-            double[] ms = time(name, batch, steps, warmup);
-            double median = median(ms);
-            double min = Arrays.stream(ms).min().orElseThrow(), max = Arrays.stream(ms).max().orElseThrow();
-            System.out.printf(Locale.ROOT, "%-12s %6d %10.1f %10.1f %10.1f %10.0f%n", name, batch, median, min, max,
-                    batch * 1000 / median);
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("model", name);
-            row.put("batch", batch);
-            row.put("ms_per_step_median", median);
-            row.put("ms_per_step_min", min);
-            row.put("ms_per_step_max", max);
-            row.put("images_per_s", batch * 1000 / median);
-            rows.add(row);
-        }
-        result.put("results", rows);
-        if (out != null) {
-            Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.writeString(out, Json.write(result) + "\n");
-            System.out.println("wrote " + out);
-        }
+        StepTimings.run("ThroughputBench", "DJL + libtorch (CPU)", RunInfo.djl(), args, ThroughputBench::time);
     }
 
     /** Times {@code steps} training steps after {@code warmup} untimed ones; returns ms per step. */
@@ -90,12 +37,5 @@ public final class ThroughputBench {
             }
             return ms;
         }
-    }
-
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 }

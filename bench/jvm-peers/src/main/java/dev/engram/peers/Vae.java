@@ -10,36 +10,12 @@ import ai.djl.ndarray.types.Shape;
  * as PyTorch's VAE example does), the decoder outputs logits. Loss = BCE-with-logits summed over
  * pixels + KL(N(mu, exp(logvar)) || N(0, I)) summed over latent dims, both means over the batch.
  */
-final class Vae implements PeerModel {
-    private final String name;
-    private final Shape image;
+final class Vae extends EncoderDecoder {
     private final int latent;
-    private final Params params;
-    private final Layer encoder;
-    private final Layer decoder;
 
     Vae(String name, Shape image, int latent, Params params, Layer encoder, Layer decoder) {
-        this.name = name;
-        this.image = image;
+        super(name, image, params, encoder, decoder);
         this.latent = latent;
-        this.params = params;
-        this.encoder = encoder;
-        this.decoder = decoder;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public Shape inputShape(int batch) {
-        return new Shape(batch).addAll(image);
-    }
-
-    @Override
-    public Params params() {
-        return params;
     }
 
     @Override

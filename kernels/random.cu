@@ -40,20 +40,29 @@ extern "C" __global__ void ENGRAM_BOUNDS engram_random_normal_f32(float* t, long
     }
 }
 
-// dst = src / (1 - p) where the element's uniform is >= p, else 0: dropout forward (src = x,
-// dst = y) and backward (src = dy, dst = dx) with the same (p, seed, offset) share the mask.
-extern "C" __global__ void ENGRAM_BOUNDS engram_dropout_f32(const float* src, float* dst, long long n, float p,
-                                                            unsigned long long seed, unsigned long long offset) {
-    float scale = 1.0f / (1.0f - p);
+// dst[i] = op(bits, src[i]) for every element, bits the element's 32-bit Philox draw (lane i % 4
+// of the block at counter offset + i / 4): the per-element noises below.
+template <typename Op>
+__device__ __forceinline__ void map_with_draws(const float* src, float* dst, long long n, unsigned long long seed,
+                                               unsigned long long offset, Op op) {
     long long blocks = (n + 3) >> 2;
     for (long long b = grid_index(); b < blocks; b += grid_stride()) {
         PhiloxBlock bits = philox_block(seed, offset + b);
         long long base = b << 2;
 #pragma unroll
         for (int j = 0; j < 4; j++) {
-            if (base + j < n) dst[base + j] = philox_dropout(bits.v[j], src[base + j], p, scale);
+            if (base + j < n) dst[base + j] = op(bits.v[j], src[base + j]);
         }
     }
+}
+
+// dst = src / (1 - p) where the element's uniform is >= p, else 0: dropout forward (src = x,
+// dst = y) and backward (src = dy, dst = dx) with the same (p, seed, offset) share the mask.
+extern "C" __global__ void ENGRAM_BOUNDS engram_dropout_f32(const float* src, float* dst, long long n, float p,
+                                                            unsigned long long seed, unsigned long long offset) {
+    float scale = 1.0f / (1.0f - p);
+    map_with_draws(src, dst, n, seed, offset,
+                   [=] __device__(unsigned int bits, float v) { return philox_dropout(bits, v, p, scale); });
 }
 
 // dst = 0 where the element's uniform is < fraction / 2, 1 where it is >= 1 - fraction / 2, else
@@ -63,13 +72,6 @@ extern "C" __global__ void ENGRAM_BOUNDS engram_salt_and_pepper_f32(const float*
                                                                     unsigned long long offset) {
     float low = fraction / 2.0f;
     float high = 1.0f - fraction / 2.0f;
-    long long blocks = (n + 3) >> 2;
-    for (long long b = grid_index(); b < blocks; b += grid_stride()) {
-        PhiloxBlock bits = philox_block(seed, offset + b);
-        long long base = b << 2;
-#pragma unroll
-        for (int j = 0; j < 4; j++) {
-            if (base + j < n) dst[base + j] = philox_salt_and_pepper(bits.v[j], src[base + j], low, high);
-        }
-    }
+    map_with_draws(src, dst, n, seed, offset,
+                   [=] __device__(unsigned int bits, float v) { return philox_salt_and_pepper(bits, v, low, high); });
 }

@@ -6,10 +6,7 @@ import dev.engram.backend.LossKind;
 import dev.engram.backend.PoolGeometry;
 import dev.engram.backend.UpsampleMode;
 import dev.engram.tensor.Shape;
-import dev.engram.tensor.Tensor;
 import dev.engram.testing.TestBackends;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -27,25 +24,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ||gpu - cpu|| / ||cpu|| within fp32 ({@link #FP32}: CUDA's float libm, other summation orders).
  * No TF32 is involved: none of these ops use tensor cores. Skips, saying why, without a GPU.
  */
-class CudaKernelParityTest {
+class CudaKernelParityTest extends GpuTest {
     private static final double FP32 = 1e-5;
     /** Shapes for the elementwise ops: one element, odd sizes, and more elements than one grid covers at once. */
     private static final List<Shape> SHAPES = List.of(Shape.of(1), Shape.of(3, 5, 7), Shape.of(2, 3, 33, 65),
             Shape.of(1_000_003));
     private static final Backend cpu = TestBackends.cpu();
-    private static CudaBackend gpu;
-
-    @BeforeAll
-    static void openDevice() {
-        gpu = GpuOrSkip.open();
-    }
-
-    @AfterAll
-    static void closeDevice() {
-        if (gpu != null) {
-            gpu.close();
-        }
-    }
 
     /** Runs {@code op} on the CPU backend, then on the GPU. */
     private static void onBoth(Consumer<Backend> op) {

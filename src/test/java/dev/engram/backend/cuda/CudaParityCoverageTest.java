@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CudaParityCoverageTest {
     private static final List<String> PARITY_TESTS = List.of("CudaParityTest.java", "CudaKernelParityTest.java",
-            "CudaTrainingParityTest.java", "CudaTimerTest.java", "CudaUploadTest.java");
+            "CudaTrainingParityTest.java", "CudaTimerTest.java", "CudaUploadTest.java", "GpuTest.java");
 
     @Test
     void everyOpOfTheOpSetHasAParityTest() throws IOException {

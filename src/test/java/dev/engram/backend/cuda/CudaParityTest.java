@@ -6,8 +6,6 @@ import dev.engram.tensor.Shape;
 import dev.engram.tensor.Tensor;
 import dev.engram.testing.Numerics;
 import dev.engram.testing.TestBackends;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,23 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The CUDA backend against the CPU backend on the same random inputs (relative error
  * ||gpu - cpu|| / ||cpu||). Skips, saying why, where CUDA cannot be used.
  */
-class CudaParityTest {
+class CudaParityTest extends GpuTest {
     private static final double FP32 = 1e-5;
     private static final double TF32 = 5e-3;
-    private static CudaBackend gpu;
     private static final Backend cpu = TestBackends.cpu();
-
-    @BeforeAll
-    static void openDevice() {
-        gpu = GpuOrSkip.open();
-    }
-
-    @AfterAll
-    static void closeDevice() {
-        if (gpu != null) {
-            gpu.close();
-        }
-    }
 
     @Test
     void memoryOpsRoundTripAndFill() {

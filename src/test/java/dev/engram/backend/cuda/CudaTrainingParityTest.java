@@ -9,8 +9,6 @@ import dev.engram.tensor.Shape;
 import dev.engram.tensor.Tensor;
 import dev.engram.testing.Numerics;
 import dev.engram.testing.TestBackends;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,24 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * device but the batch upload and the loss read, and make the host wait once, for the loss. Skips,
  * saying why, without a GPU.
  */
-class CudaTrainingParityTest {
+class CudaTrainingParityTest extends GpuTest {
     private static final int STEPS = 20;
     private static final int WARMUP = 2;
     private static final int BATCH = 4;
     private static final double TOLERANCE = 1e-3;
-    private static CudaBackend gpu;
-
-    @BeforeAll
-    static void openDevice() {
-        gpu = GpuOrSkip.open();
-    }
-
-    @AfterAll
-    static void closeDevice() {
-        if (gpu != null) {
-            gpu.close();
-        }
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"dense-ae", "conv-ae", "conv-vae", "conv-vae-64"})

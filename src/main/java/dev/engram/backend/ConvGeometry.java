@@ -70,6 +70,11 @@ public record ConvGeometry(int n, int c, int h, int w, int k, int r, int s,
         return g;
     }
 
+    /** Floating-point operations of the convolution, or of either of its backward passes: 2 n k p q c r s. */
+    public double flops() {
+        return 2.0 * n * k * p() * q() * c * r * s;
+    }
+
     /** Output height. */
     public int p() {
         return (h + 2 * padH - dilationH * (r - 1) - 1) / strideH + 1;

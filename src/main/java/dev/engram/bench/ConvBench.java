@@ -25,13 +25,12 @@ import java.util.Map;
  */
 public final class ConvBench {
     private static final int SAMPLES = 7;
-    private static final double SAMPLE_SECONDS = 0.2;
     /**
-     * Untimed calls before the samples: a whole-batch op makes few calls into its loops, and on a
-     * busy machine the JIT needs about this many before they run compiled.
+     * 30 untimed calls and a second first (a whole-batch op makes few calls into its loops, and on
+     * a busy machine the JIT needs about this many before they run compiled), then SAMPLES
+     * stretches of 0.2 s.
      */
-    private static final int WARMUP_CALLS = 30;
-    private static final double WARMUP_SECONDS = 1.0;
+    private static final CallTimer TIMER = new CallTimer(30, 1000, SAMPLES, 200);
 
     /** A convolution layer of a reference model: its geometry and whether it is a transposed one. */
     private record Layer(String name, ConvGeometry geometry, boolean transposed) {
@@ -113,12 +112,11 @@ public final class ConvBench {
                 double setMs = 0;
                 for (Layer layer : sets.get(name)) {
                     for (Op op : Op.values()) {
-                        double[] ms = measure(cpu, layer.geometry(), op);
-                        double median = ms[ms.length / 2];
-                        setMs += median;
+                        Timings ms = measure(cpu, layer.geometry(), op);
+                        setMs += ms.medianMs();
                         System.out.printf(Locale.ROOT, "%-34s %-21s %-16s %8.2f %8.2f %8.2f %8.1f%n", layer.name(),
-                                op.opName, op.role(layer.transposed()), median, ms[0], ms[ms.length - 1],
-                                flops(layer.geometry()) / median / 1e6);
+                                op.opName, op.role(layer.transposed()), ms.medianMs(), ms.minMs(), ms.maxMs(),
+                                layer.geometry().flops() / ms.medianMs() / 1e6);
                     }
                 }
                 System.out.printf(Locale.ROOT, "%s: sum of medians %.1f ms%n", name, setMs);
@@ -128,42 +126,18 @@ public final class ConvBench {
         }
     }
 
-    /** Multiply-adds x 2 of any of the three ops: each is one n*k*p*q x c*r*s product in total. */
-    private static double flops(ConvGeometry g) {
-        return 2.0 * g.n() * g.k() * g.p() * g.q() * g.c() * g.r() * g.s();
-    }
-
-    /** Sorted milliseconds per call of SAMPLES samples, each long enough to time reliably. */
-    private static double[] measure(Backend backend, ConvGeometry g, Op op) {
+    /** Milliseconds per call of the op on g's tensors. */
+    private static Timings measure(Backend backend, ConvGeometry g, Op op) {
         try (Tensor x = backend.allocate(g.inputShape()); Tensor w = backend.allocate(g.weightShape());
              Tensor y = backend.allocate(g.outputShape())) {
             backend.randomUniform(x, 1, 0, -1f, 1f);
             backend.randomUniform(w, 2, 0, -1f, 1f);
             backend.randomUniform(y, 3, 0, -1f, 1f);
-            Runnable call = switch (op) {
+            return TIMER.time(backend, switch (op) {
                 case FORWARD -> () -> backend.conv2dForward(g, x, w, y);
                 case BACKWARD_DATA -> () -> backend.conv2dBackwardData(g, y, w, x);
                 case BACKWARD_FILTER -> () -> backend.conv2dBackwardFilter(g, x, y, w);
-            };
-            long start = System.nanoTime();
-            int warmups = 0;
-            while (warmups < WARMUP_CALLS || System.nanoTime() - start < WARMUP_SECONDS * 1e9) {
-                call.run();
-                warmups++;
-            }
-            double perCall = (System.nanoTime() - start) / 1e9 / warmups;
-            int calls = (int) Math.max(1, Math.ceil(SAMPLE_SECONDS / perCall));
-            double[] ms = new double[SAMPLES];
-            for (int s = 0; s < SAMPLES; s++) {
-                long t0 = System.nanoTime();
-                for (int i = 0; i < calls; i++) {
-                    call.run();
-                }
-                backend.synchronize();
-                ms[s] = (System.nanoTime() - t0) / 1e6 / calls;
-            }
-            Arrays.sort(ms);
-            return ms;
+            });
         }
     }
 }

@@ -5,7 +5,6 @@ import dev.engram.backend.cpu.CpuBackend;
 import dev.engram.tensor.Shape;
 import dev.engram.tensor.Tensor;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -22,7 +21,8 @@ import java.util.SplittableRandom;
  */
 public final class GemmBench {
     private static final int SAMPLES = 7;
-    private static final double SAMPLE_SECONDS = 0.25;
+    /** At least 3 untimed calls and a second, then SAMPLES stretches of 0.25 s. */
+    private static final CallTimer TIMER = new CallTimer(3, 1000, SAMPLES, 250);
     /** AVX2 + FMA: two 8-wide FMA units per core, 2 x 8 x 2 flops per cycle. */
     private static final int FLOPS_PER_CYCLE = 32;
     private static final List<int[]> SQUARE = List.of(new int[] {512, 512, 512}, new int[] {1024, 1024, 1024},
@@ -75,37 +75,20 @@ public final class GemmBench {
         int m = size[0];
         int n = size[1];
         int k = size[2];
-        double[] gflops = measure(backend, m, n, k);
-        double median = gflops[gflops.length / 2];
+        Timings ms = measure(backend, m, n, k);
+        double flops = 2.0 * m * n * k;
+        double median = flops / ms.medianMs() / 1e6;
         System.out.printf("%-8s %-8d %5d %5d %5d %9.1f %9.1f %9.1f %5.0f%%%n", kernel, backend.threadCount(), m, n, k,
-                median, gflops[0], gflops[gflops.length - 1], 100 * median / peak);
+                median, flops / ms.maxMs() / 1e6, flops / ms.minMs() / 1e6, 100 * median / peak);
     }
 
-    /** Sorted GFLOP/s of SAMPLES samples, each long enough to time reliably. */
-    private static double[] measure(Backend backend, int m, int n, int k) {
+    /** Milliseconds per m x n x k GEMM. */
+    private static Timings measure(Backend backend, int m, int n, int k) {
         SplittableRandom r = new SplittableRandom(42);
         try (Tensor a = backend.fromHost(random(r, m * k), Shape.of(m, k));
              Tensor b = backend.fromHost(random(r, k * n), Shape.of(k, n));
              Tensor c = backend.allocate(m, n)) {
-            double flops = 2.0 * m * n * k;
-            long start = System.nanoTime();
-            int warmups = 0;
-            while (warmups < 3 || System.nanoTime() - start < 1e9) {
-                backend.gemm(false, false, m, n, k, 1f, a, b, 0f, c);
-                warmups++;
-            }
-            double perCall = (System.nanoTime() - start) / 1e9 / warmups;
-            int calls = (int) Math.max(1, Math.ceil(SAMPLE_SECONDS / perCall));
-            double[] gflops = new double[SAMPLES];
-            for (int s = 0; s < SAMPLES; s++) {
-                long t0 = System.nanoTime();
-                for (int i = 0; i < calls; i++) {
-                    backend.gemm(false, false, m, n, k, 1f, a, b, 0f, c);
-                }
-                gflops[s] = flops * calls / (System.nanoTime() - t0);
-            }
-            Arrays.sort(gflops);
-            return gflops;
+            return TIMER.time(backend, () -> backend.gemm(false, false, m, n, k, 1f, a, b, 0f, c));
         }
     }
 

@@ -12,7 +12,6 @@ import dev.engram.tensor.Tensor;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,19 +22,17 @@ import java.util.Map;
  * next to its floor. A memory-bound op's floor is the bytes it must move (each input read once,
  * each output written once) over the bandwidth that {@code copy} reaches on the same backend, so
  * its figure is the fraction of that bandwidth it achieves; GEMM and convolution are counted in
- * FLOPs, the convolutions against a square GEMM's rate. Each figure is the median of
- * {@value #SAMPLES} samples, each a stretch of calls of about {@value #SAMPLE_MS} ms timed on the
- * backend's clock ({@link Backend#timeMillis}: device events on a GPU), after a warm-up. Tensors
+ * FLOPs, the convolutions against a square GEMM's rate. Each figure is the median of 5 samples,
+ * each a stretch of calls of about 20 ms timed on the backend's clock ({@link CallTimer}: device
+ * events on a GPU), after a warm-up. Tensors
  * that fit in a cache (small sizes, or a GPU's 50 MB L2) measure the cache, not memory: the
  * defaults are larger than the caches of the machines named in the design notes.
  */
 public final class OpBench {
     /** Floats per image of the image-shaped tensors: [64, 64, 64]. */
     public static final int IMAGE = 1 << 18;
-    private static final int SAMPLES = 5;
-    private static final double SAMPLE_MS = 20;
-    private static final int WARMUP_CALLS = 10;
-    private static final double WARMUP_MS = 200;
+    /** At least 10 calls and 200 ms of warm-up, then 5 stretches of about 20 ms. */
+    private static final CallTimer TIMER = new CallTimer(10, 200, 5, 20);
     private static final int CHANNELS = 64;
 
     private OpBench() {
@@ -144,16 +141,16 @@ public final class OpBench {
                             () -> backend.upsample2dForward(UpsampleMode.NEAREST, small, y)),
                     new Op("gemm " + gemmSide + "^3", 0, 2.0 * gemmSide * gemmSide * gemmSide,
                             () -> backend.gemm(false, false, gemmSide, gemmSide, gemmSide, 1f, ga, gb, 0f, gc)),
-                    new Op("conv2dForward 32->64 k4 s2 on 32x32", 0, flops(conv),
+                    new Op("conv2dForward 32->64 k4 s2 on 32x32", 0, conv.flops(),
                             () -> backend.conv2dForward(conv, cx, cw, cy)),
-                    new Op("conv2dBackwardData", 0, flops(conv), () -> backend.conv2dBackwardData(conv, cy, cw, cx)),
-                    new Op("conv2dBackwardFilter", 0, flops(conv),
+                    new Op("conv2dBackwardData", 0, conv.flops(), () -> backend.conv2dBackwardData(conv, cy, cw, cx)),
+                    new Op("conv2dBackwardFilter", 0, conv.flops(),
                             () -> backend.conv2dBackwardFilter(conv, cx, cy, cw)));
             List<Row> rows = new ArrayList<>();
             double bandwidth = 0;
             double gemmRate = 0;
             for (Op op : ops) {
-                Timings t = time(backend, op.call());
+                Timings t = TIMER.time(backend, op.call());
                 double rate = (op.flops() > 0 ? op.flops() : op.bytes()) / t.medianMs() / 1e6;
                 if (op.name().equals("copy")) {
                     bandwidth = rate;
@@ -205,41 +202,10 @@ public final class OpBench {
         return Json.write(doc).replace("{\"op\":", "\n  {\"op\":") + "\n";
     }
 
-    private static double flops(ConvGeometry g) {
-        return 2.0 * g.n() * g.k() * g.p() * g.q() * g.c() * g.r() * g.s();
-    }
-
     private static Tensor tensor(Backend backend, List<Tensor> owned, Shape shape, long seed) {
         Tensor t = backend.allocate(shape);
         owned.add(t);
         backend.randomUniform(t, seed, 0, 0f, 1f);
         return t;
-    }
-
-    /**
-     * Median, min and max ms per call over SAMPLES stretches, after a warm-up of at least
-     * {@value #WARMUP_CALLS} calls and {@value #WARMUP_MS} ms (the JIT compiles the CPU backend's
-     * loops; cuDNN picks its algorithms on the first call).
-     */
-    private static Timings time(Backend backend, Runnable call) {
-        double spent = 0;
-        int warm = 0;
-        double last = 0;
-        while (warm < WARMUP_CALLS || spent < WARMUP_MS) {
-            last = backend.timeMillis(call);
-            spent += last;
-            warm++;
-        }
-        int calls = (int) Math.max(1, Math.min(1000, Math.ceil(SAMPLE_MS / Math.max(last, 1e-3))));
-        double[] ms = new double[SAMPLES];
-        for (int s = 0; s < SAMPLES; s++) {
-            ms[s] = backend.timeMillis(() -> {
-                for (int i = 0; i < calls; i++) {
-                    call.run();
-                }
-            }) / calls;
-        }
-        Arrays.sort(ms);
-        return Timings.of(ms);
     }
 }

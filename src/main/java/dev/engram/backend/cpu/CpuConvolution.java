@@ -4,7 +4,8 @@ import dev.engram.backend.ConvGeometry;
 import dev.engram.tensor.Tensor;
 
 /**
- * Convolution and bias ops of the CPU backend. A convolution is lowered to one GEMM per group of
+ * Convolution and bias ops of the CPU backend. Layers with many channels on both sides run as
+ * {@link DirectConvolution} when the Vector API is present; any other convolution is lowered to one GEMM per group of
  * images: the group's windows become a column matrix ({@link Im2col}) of [c*r*s, images*p*q], and
  * y_group [k, images*p*q] = W [k, c*r*s] col_group. Grouping makes the GEMM wide (n = images*p*q
  * instead of p*q), so the weights are packed once per group instead of once per image: with the
@@ -38,6 +39,8 @@ final class CpuConvolution {
 
     private final CpuThreads threads;
     private final CpuGemm gemm;
+    /** For layers it suits, when the Vector API is present; null otherwise. */
+    private final DirectConvolution direct;
     /** A group's column matrix [c*r*s, images*p*q]. */
     private final Scratch columns = new Scratch();
     /** A group's output or output gradient in the grouped layout [k, images*p*q]. */
@@ -46,6 +49,12 @@ final class CpuConvolution {
     CpuConvolution(CpuThreads threads, CpuGemm gemm) {
         this.threads = threads;
         this.gemm = gemm;
+        this.direct = DirectConvKernel.vector().map(kernel -> new DirectConvolution(threads, kernel)).orElse(null);
+    }
+
+    /** Whether this geometry runs as a direct convolution rather than im2col and GEMM. */
+    boolean isDirect(ConvGeometry g) {
+        return direct != null && DirectConvolution.suits(g);
     }
 
     /** y_group = W col(x_group). */
@@ -54,6 +63,10 @@ final class CpuConvolution {
         float[] wd = CpuBackend.data(w);
         float[] yd = CpuBackend.data(y);
         int wo = CpuBackend.offset(w);
+        if (isDirect(g)) {
+            direct.forward(g, xd, CpuBackend.offset(x), wd, wo, yd, CpuBackend.offset(y));
+            return;
+        }
         int crs = g.c() * g.r() * g.s();
         int pq = g.p() * g.q();
         int groupSize = groupSize(g);
@@ -84,6 +97,10 @@ final class CpuConvolution {
         float[] wd = CpuBackend.data(w);
         float[] dxd = CpuBackend.data(dx);
         int wo = CpuBackend.offset(w);
+        if (isDirect(g)) {
+            direct.backwardData(g, dyd, CpuBackend.offset(dy), wd, wo, dxd, CpuBackend.offset(dx));
+            return;
+        }
         int crs = g.c() * g.r() * g.s();
         int pq = g.p() * g.q();
         int groupSize = groupSize(g);
@@ -119,6 +136,10 @@ final class CpuConvolution {
         float[] dyd = CpuBackend.data(dy);
         float[] dwd = CpuBackend.data(dw);
         int dwo = CpuBackend.offset(dw);
+        if (isDirect(g)) {
+            direct.backwardFilter(g, xd, CpuBackend.offset(x), dyd, CpuBackend.offset(dy), dwd, dwo);
+            return;
+        }
         int crs = g.c() * g.r() * g.s();
         int pq = g.p() * g.q();
         int groupSize = groupSize(g);

@@ -15,10 +15,6 @@ import java.util.Optional;
  * C). So results do not depend on how C is split into tiles or across threads.
  */
 interface GemmKernel {
-    /** Set to "false" to force the scalar kernel even when the Vector API is available. */
-    String VECTOR_PROPERTY = "engram.cpu.vector";
-    String VECTOR_MODULE = "jdk.incubator.vector";
-
     /** Rows of a tile (the height of a packed A panel). */
     int mr();
 
@@ -35,29 +31,13 @@ interface GemmKernel {
     /** Short name for logs and benchmarks. */
     String name();
 
-    /**
-     * The kernel for this JVM: the Vector API one when module jdk.incubator.vector is present and
-     * the system property {@value #VECTOR_PROPERTY} is not "false", otherwise the scalar one.
-     */
+    /** The kernel for this JVM: the Vector API one where {@link VectorApi} loads it, otherwise the scalar one. */
     static GemmKernel preferred() {
-        boolean wanted = !"false".equalsIgnoreCase(System.getProperty(VECTOR_PROPERTY));
-        return wanted ? vector().orElseGet(ScalarGemmKernel::new) : new ScalarGemmKernel();
+        return vector().orElseGet(ScalarGemmKernel::new);
     }
 
-    /**
-     * The Vector API kernel, if the JVM was started with the module. Loaded by name so that the
-     * class importing jdk.incubator.vector is never loaded (and never fails) without it.
-     */
+    /** The Vector API kernel, if present (see {@link VectorApi}). */
     static Optional<GemmKernel> vector() {
-        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            Class<?> kernel = Class.forName("dev.engram.backend.cpu.VectorGemmKernel");
-            return Optional.of((GemmKernel) kernel.getDeclaredConstructor().newInstance());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cpu gemm: cannot load the Vector API kernel although "
-                    + VECTOR_MODULE + " is present", e);
-        }
+        return VectorApi.load("dev.engram.backend.cpu.VectorGemmKernel", GemmKernel.class);
     }
 }

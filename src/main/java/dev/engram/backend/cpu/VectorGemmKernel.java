@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * keeps the epilogue from needing registers beyond the 16 (C2 spilled the accumulators of an
  * earlier 6-row kernel whose beta path loaded C in registers).
  *
- * <p>Only {@link GemmKernel#vector()} names this class, and only when the module is present.
+ * <p>Only {@link GemmKernel#vector()} names this class, through {@link VectorApi}.
  */
 final class VectorGemmKernel implements GemmKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

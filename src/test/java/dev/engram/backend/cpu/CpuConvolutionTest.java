@@ -16,6 +16,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,11 +31,18 @@ class CpuConvolutionTest {
      * than the thread count and one that splits unevenly. Images are lowered in groups; the first
      * geometry's column matrices are so large that its 5 images run as groups of 2, 2 and a lone 1
      * (which skips the copies to and from the grouped layout), see {@link #groupsSplitAsDescribed}.
-     * Large ones come before small ones, so reused workspaces hold stale values.
+     * Large ones come before small ones, so reused workspaces hold stale values. The direct ones'
+     * batches split between threads in mid-block of six pixels.
      */
     static final List<Conv> GEOMETRIES = List.of(
             new Conv(5, 16, 100, 104, 2, 3, 3, 1, 1, 1, 1, 1, 1), // groups of 2, 2, 1
             new Conv(7, 2, 50, 56, 3, 3, 3, 2, 2, 2, 2, 2, 2), // several images per group; stride, padding, dilation 2
+            // Direct convolutions (16+ channels on both sides):
+            Conv.square(7, 32, 14, 14, 64, 4, 2, 1, 1),   // conv-vae's middle layer; 343 pixels: two filter chunks
+            Conv.square(3, 17, 9, 11, 19, 3, 1, 1, 1),     // odd channel counts, lanes and rows left over
+            new Conv(2, 16, 7, 6, 33, 3, 2, 2, 1, 1, 0, 1, 2), // per-axis kernel, stride, padding, dilation
+            Conv.square(3, 20, 7, 9, 18, 3, 1, 2, 2),      // dilation 2, padding 2
+            Conv.square(5, 24, 4, 4, 16, 1, 1, 0, 1),      // 1x1
             Conv.square(3, 2, 7, 9, 3, 3, 1, 2, 2),       // dilation 2, padding 2
             Conv.square(3, 2, 5, 7, 4, 3, 1, 0, 1),       // plain 3x3 on 5x7
             Conv.square(3, 2, 5, 7, 4, 3, 2, 1, 1),       // stride 2, padding 1
@@ -61,6 +69,15 @@ class CpuConvolutionTest {
     void groupsSplitAsDescribed() {
         assertEquals(2, CpuConvolution.groupSize(geometry(GEOMETRIES.get(0))));
         assertEquals(7, CpuConvolution.groupSize(geometry(GEOMETRIES.get(1))));
+    }
+
+    @Test
+    void layersWithManyChannelsRunAsDirectConvolutions() {
+        assertTrue(DirectConvKernel.vector().isPresent(), "the tests run with jdk.incubator.vector");
+        long direct = GEOMETRIES.stream().map(CpuConvolutionTest::geometry).filter(DirectConvolution::suits).count();
+        assertEquals(5, direct, "geometries above that take the direct path");
+        assertFalse(DirectConvolution.suits(geometry(Conv.square(2, 15, 5, 5, 64, 3, 1, 1, 1))));
+        assertFalse(DirectConvolution.suits(geometry(Conv.square(2, 64, 5, 5, 15, 3, 1, 1, 1))));
     }
 
     @Test

@@ -254,22 +254,23 @@ class CpuGemmTest {
     }
 
     @Test
-    void vectorKernelIsChosenWhenTheModuleIsPresentUnlessDisabled() {
-        assumeTrue(ModuleLayer.boot().findModule(GemmKernel.VECTOR_MODULE).isPresent(),
+    void vectorKernelsAreChosenWhenTheModuleIsPresentUnlessDisabled() {
+        assumeTrue(ModuleLayer.boot().findModule(VectorApi.MODULE).isPresent(),
                 "run with --add-modules jdk.incubator.vector (surefire does)");
-        assertTrue(GemmKernel.vector().isPresent());
-        String before = System.getProperty(GemmKernel.VECTOR_PROPERTY);
+        String before = System.getProperty(VectorApi.PROPERTY);
         try {
-            System.clearProperty(GemmKernel.VECTOR_PROPERTY);
+            System.clearProperty(VectorApi.PROPERTY);
             assertInstanceOf(VectorGemmKernel.class, GemmKernel.preferred());
-            System.setProperty(GemmKernel.VECTOR_PROPERTY, "false");
+            assertInstanceOf(VectorDirectConvKernel.class, DirectConvKernel.vector().orElseThrow());
+            System.setProperty(VectorApi.PROPERTY, "false");
             assertInstanceOf(ScalarGemmKernel.class, GemmKernel.preferred());
             assertInstanceOf(ScalarGemmKernel.class, new CpuGemm(ONE).kernel());
+            assertTrue(DirectConvKernel.vector().isEmpty(), "convolutions fall back to im2col and GEMM");
         } finally {
             if (before == null) {
-                System.clearProperty(GemmKernel.VECTOR_PROPERTY);
+                System.clearProperty(VectorApi.PROPERTY);
             } else {
-                System.setProperty(GemmKernel.VECTOR_PROPERTY, before);
+                System.setProperty(VectorApi.PROPERTY, before);
             }
         }
     }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # engram's CPU backend, DJL + libtorch and DL4J in interleaved rounds on the same threads, so the
 # drift of a shared host falls on all three alike; bench/rounds.py then sets them side by side.
-# Writes DIR/R-engram.json, R-djl.json, R-dl4j.json per round R and DIR/summary.md.
+# Writes DIR/R-engram.json, R-djl.json, R-dl4j.json per round R and DIR/summary.md; DIR is
+# results/DATE-cpu-rounds unless ROUNDS_DIR names another (relative to bench/).
 # Usage: bench/peers-rounds.sh [rounds=3] [steps=20] [threads=2] [models=dense-ae,conv-ae,conv-vae,conv-vae-64]
 set -euo pipefail
 rounds=${1:-3}
@@ -10,7 +11,7 @@ threads=${3:-2}
 models=${4:-dense-ae,conv-ae,conv-vae,conv-vae-64}
 cd "$(dirname "$0")"
 source ./peers-env.sh "$threads"
-dir=results/$(date +%F)-cpu-rounds
+dir=${ROUNDS_DIR:-results/$(date +%F)-cpu-rounds}
 mkdir -p "$dir"
 (cd .. && mvn -q -o package -DskipTests)
 for r in $(seq 1 "$rounds"); do

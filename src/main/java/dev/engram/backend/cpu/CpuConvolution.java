@@ -53,7 +53,7 @@ final class CpuConvolution {
     }
 
     /** Whether this geometry runs as a direct convolution rather than im2col and GEMM. */
-    boolean isDirect(ConvGeometry g) {
+    private boolean isDirect(ConvGeometry g) {
         return direct != null && DirectConvolution.suits(g);
     }
 

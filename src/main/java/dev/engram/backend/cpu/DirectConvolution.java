@@ -12,9 +12,9 @@ import java.util.Arrays;
  * its packing and col2im took about 40% of a training step (bench/NOTES.md).
  *
  * <p>Layouts, for the padded input side (x or dx) of {@code n} images: pixel (y, x) of image i,
- * channel c, at ((i * rows + y) * cols + x) * cs + c, where the image sits at row {@code top},
- * column {@code left}, and cs is the channel count rounded up to the tile width (extra channels
- * zero). Output side (y or dy) as pixel rows: output pixel j of the whole batch (image-major) at
+ * channel c, at ((i * rows + y) * cols + x) * cs + c, where the image sits at row padH,
+ * column padW, and cs is the channel count rounded up to the tile width (extra channels
+ * hold anything: no result reads them). Output side (y or dy) as pixel rows: output pixel j of the whole batch (image-major) at
  * j * ks, ks its channel count (rounded up for y). Window tap t = (kr, ks) of output pixel (oh, ow)
  * of image i reads base(i, oh, ow) + tapOffset(t), so a tile's six rows are six base offsets.
  *
@@ -239,16 +239,27 @@ final class DirectConvolution {
         return bases;
     }
 
-    /** x [n, c, h, w] into the padded channels-last layout, margins and extra channels zero. */
+    /**
+     * x [n, c, h, w] into the padded channels-last layout with zero margins: the rows above and
+     * below the image and each row's ends. Extra channels keep whatever they held: the forward
+     * pass never reads them and the filter gradient's lanes for them are never copied to dw.
+     */
     private void toPadded(Frame f, float[] x, int xOff, float[] xs) {
         ConvGeometry g = f.g;
         int plane = g.h() * g.w();
+        int rowSize = f.cols * f.cs;
         threads.forRange(g.n(), 1, (from, to) -> {
-            Arrays.fill(xs, from * f.imageSize, to * f.imageSize, 0f);
             for (int i = from; i < to; i++) {
+                int image = i * f.imageSize;
+                Arrays.fill(xs, image, image + g.padH() * rowSize, 0f);
+                Arrays.fill(xs, image + (g.padH() + g.h()) * rowSize, image + f.imageSize, 0f);
                 for (int y = 0; y < g.h(); y++) {
-                    transpose(x, xOff + i * g.c() * plane + y * g.w(), plane, 1,
-                            xs, f.pixel(i, y, 0), 1, f.cs, g.c(), g.w());
+                    int row = image + (g.padH() + y) * rowSize;
+                    int inside = f.pixel(i, y, 0);
+                    int after = f.pixel(i, y, g.w());
+                    Arrays.fill(xs, row, inside, 0f);
+                    Arrays.fill(xs, after, row + rowSize, 0f);
+                    transpose(x, xOff + i * g.c() * plane + y * g.w(), plane, 1, xs, inside, 1, f.cs, g.c(), g.w());
                 }
             }
         });

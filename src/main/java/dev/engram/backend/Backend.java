@@ -93,6 +93,16 @@ public abstract class Backend implements AutoCloseable {
         return (System.nanoTime() - start) / 1e6;
     }
 
+    /**
+     * Runs {@code step}, the ops of one training step (forward, loss, backward, optimizer) that the
+     * caller repeats with the same shapes. Here it simply runs; the CUDA backend records such steps
+     * and replays them as one CUDA graph. The step must not read device memory (read the loss
+     * after it): a step that does still runs, op by op.
+     */
+    public void runStep(Runnable step) {
+        step.run();
+    }
+
     public final void fill(Tensor t, float value) {
         on(this, "fill", "t", t);
         fillImpl(t, value);

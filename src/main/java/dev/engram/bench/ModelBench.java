@@ -93,10 +93,12 @@ public final class ModelBench {
         }
 
         void step() {
-            adam.zeroGrad();
-            model.lossForward(x, x, step++);
-            model.lossBackward();
-            adam.step();
+            model.backend().runStep(() -> {
+                adam.zeroGrad();
+                model.lossForward(x, x, step++);
+                model.lossBackward();
+                adam.step();
+            });
         }
     }
 }

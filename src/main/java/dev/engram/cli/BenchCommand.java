@@ -85,6 +85,7 @@ final class BenchCommand implements Callable<Integer> {
         PrintStream say = main.out();
         BenchReport report = null;
         Map<String, Object> label = null;
+        Map<String, Object> graphs = new LinkedHashMap<>();
         for (String model : models) {
             int b = batchOf(model);
             try (Backend backend = openBackend()) {
@@ -99,12 +100,20 @@ final class BenchCommand implements Callable<Integer> {
                 say.printf(Locale.ROOT, "%s batch %d ...%n", model, b);
                 try {
                     report.add(model, b, ModelBench.run(backend, model, b, steps, warmup));
+                    if (backend instanceof CudaBackend cuda) {
+                        graphs.put(model, cuda.graphsOff().map(why -> "off: " + why)
+                                .orElse(cuda.graphReplays() + " steps replayed as CUDA graphs"));
+                    }
                 } catch (RuntimeException | OutOfMemoryError e) {
                     report.addFailure(model, b, Main.describe(e));
                 }
             }
         }
         report.putLabel("load_average_end", loadAverage());
+        if (!graphs.isEmpty()) {
+            report.putLabel("cuda_graphs", graphs);
+            graphs.forEach((model, state) -> say.printf(Locale.ROOT, "%s: %s%n", model, state));
+        }
         report.printTable(say);
         Path file = out != null ? out : Path.of("bench", "results", LocalDate.now() + "-" + machineSlug(label) + "-"
                 + deviceKind() + ".json");

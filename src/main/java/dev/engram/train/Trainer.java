@@ -309,15 +309,19 @@ public final class Trainer implements AutoCloseable {
         return x;
     }
 
+    /** One step as the backend runs repeated steps (a CUDA graph on a GPU); the losses are read after it. */
     private Map<String, Float> trainStep(Tensor x, long step) {
-        optimizer.zeroGrad();
-        LossTerms terms = model.lossForward(x, x, step);
-        model.lossBackward();
-        if (clipping != null) {
-            clipping.clip(model.parameterStore());
-        }
-        optimizer.step();
-        return readout.read(terms);
+        LossTerms[] terms = new LossTerms[1];
+        model.backend().runStep(() -> {
+            optimizer.zeroGrad();
+            terms[0] = model.lossForward(x, x, step);
+            model.lossBackward();
+            if (clipping != null) {
+                clipping.clip(model.parameterStore());
+            }
+            optimizer.step();
+        });
+        return readout.read(terms[0]);
     }
 
     private Map<String, Double> validate(DataLoader loader, Tensor input, long step) {

@@ -28,6 +28,7 @@ final class CachingAllocator<P> implements AutoCloseable {
     private long peakBytes;
     private long cachedBytes;
     private long driverAllocations;
+    private long operations;
 
     CachingAllocator(DeviceMemory<P> memory, String deviceName) {
         this.memory = memory;
@@ -45,6 +46,7 @@ final class CachingAllocator<P> implements AutoCloseable {
         if (bytes < 0) {
             throw new IllegalArgumentException("device allocation of " + bytes + " bytes: must be >= 0");
         }
+        operations++;
         long size = sizeClass(bytes);
         P p = takeCached(size);
         if (p == null) {
@@ -71,6 +73,7 @@ final class CachingAllocator<P> implements AutoCloseable {
         if (size == null) {
             throw new IllegalStateException("device block freed twice or not from this allocator (" + deviceName + ")");
         }
+        operations++;
         liveBytes -= size;
         cached.computeIfAbsent(size, s -> new ArrayDeque<>()).push(p);
         cachedBytes += size;
@@ -111,6 +114,14 @@ final class CachingAllocator<P> implements AutoCloseable {
     /** How many times the driver was asked for memory: constant over steady-state training steps. */
     synchronized long driverAllocations() {
         return driverAllocations;
+    }
+
+    /**
+     * How many blocks were handed out or given back: a step recorded for replay must leave it
+     * unchanged, or its graph would keep using memory the allocator hands to others.
+     */
+    synchronized long operations() {
+        return operations;
     }
 
     private CudaOutOfMemoryException outOfMemory(long asked, long released) {

@@ -7,15 +7,17 @@ import dev.engram.backend.LossKind;
 import dev.engram.backend.Philox;
 import dev.engram.backend.PoolGeometry;
 import dev.engram.backend.UpsampleMode;
+import dev.engram.backend.cuda.StreamOp.LibraryCall;
 import dev.engram.tensor.DType;
 import dev.engram.tensor.Shape;
 import dev.engram.tensor.Storage;
 import dev.engram.tensor.Tensor;
 import jcuda.Pointer;
 import jcuda.driver.CUDA_MEMCPY2D;
-import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUmemorytype;
 import jcuda.driver.JCudaDriver;
+
+import java.util.Optional;
 
 /**
  * The op set on an NVIDIA GPU: memory on the driver API through a caching allocator, GEMMs on
@@ -27,6 +29,10 @@ import jcuda.driver.JCudaDriver;
  * Reductions write their per-block partials into one workspace the backend keeps, so a
  * steady-state training step takes no memory from the driver and copies nothing to the host
  * except what the caller reads ({@link #readScalar}).
+ *
+ * <p>Training steps given to {@link #runStep} are replayed as CUDA graphs after two warm-up steps
+ * ({@link StepGraphs}); every op goes to the stream through them. {@code -Dengram.cuda.graphs=false}
+ * runs every step op by op.
  */
 public final class CudaBackend extends Backend {
     /**
@@ -34,17 +40,20 @@ public final class CudaBackend extends Backend {
      * parity tests on a GPU (issue 4); until they have, only an explicit --device cuda uses it.
      */
     public static final boolean VERIFIED_ON_GPU = false;
+    /** The system property that, set to false, runs training steps op by op instead of as CUDA graphs. */
+    public static final String GRAPHS_PROPERTY = "engram.cuda.graphs";
 
     private final CudaDevice device;
     private final CudaStream stream;
-    private final CachingAllocator<CUdeviceptr> allocator;
+    private final CachingAllocator<DeviceAddress> allocator;
+    private final StepGraphs<CudaGraphs.Built> graphs;
     private final CudaBlas blas;
     private final CudaDnn dnn;
     private final CudaKernels kernels;
     /** Scratch of the reductions: REDUCTION_BLOCKS partial doubles, then the clip factor (one float). */
-    private final CUdeviceptr scratch;
-    private final CUdeviceptr partials;
-    private final CUdeviceptr clipFactor;
+    private final DeviceAddress scratch;
+    private final DeviceAddress partials;
+    private final DeviceAddress clipFactor;
     private final PinnedStaging staging;
     /** Events around {@link #timeMillis}'s work. */
     private final CudaEvent timerStart;
@@ -57,9 +66,12 @@ public final class CudaBackend extends Backend {
         device = CudaDevice.open(ordinal);
         stream = new CudaStream();
         allocator = new CachingAllocator<>(new DriverMemory(), "cuda:" + ordinal);
+        boolean useGraphs = !"false".equalsIgnoreCase(System.getProperty(GRAPHS_PROPERTY));
+        graphs = new StepGraphs<>(new CudaGraphs(stream), allocator::operations, System.err::println,
+                useGraphs ? null : "-D" + GRAPHS_PROPERTY + "=false");
         blas = new CudaBlas(stream, allowTf32);
         dnn = new CudaDnn(stream, allocator, allowTf32);
-        kernels = new CudaKernels(stream, device.properties().multiprocessors());
+        kernels = new CudaKernels(graphs::submit, device.properties().multiprocessors());
         long partialBytes = (long) CudaKernels.REDUCTION_BLOCKS * Double.BYTES;
         scratch = allocator.allocate(partialBytes + Float.BYTES);
         partials = scratch;
@@ -120,8 +132,29 @@ public final class CudaBackend extends Backend {
         return hostWaits;
     }
 
+    /** Steps that ran as a CUDA graph (built and launched, or replayed). */
+    public long graphReplays() {
+        return graphs.replays();
+    }
+
+    /** Kernel nodes whose arguments changed between replays (Adam's step size, random offsets). */
+    public long graphPatches() {
+        return graphs.patches();
+    }
+
+    /** Why training steps run op by op, or empty while they run as CUDA graphs. */
+    public Optional<String> graphsOff() {
+        return Optional.ofNullable(graphs.offReason());
+    }
+
+    @Override
+    public void runStep(Runnable step) {
+        graphs.runStep(step);
+    }
+
     @Override
     public void synchronize() {
+        graphs.hostAccess("waits for the device");
         hostWaits++;
         stream.synchronize();
     }
@@ -129,6 +162,7 @@ public final class CudaBackend extends Backend {
     /** Device time between events recorded on the stream before and after the work's ops. */
     @Override
     public double timeMillis(Runnable work) {
+        graphs.hostAccess("times its work");
         timerStart.record(stream);
         work.run();
         timerEnd.record(stream);
@@ -137,7 +171,7 @@ public final class CudaBackend extends Backend {
         return timerEnd.millisSince(timerStart);
     }
 
-    private static CUdeviceptr ptr(Tensor t) {
+    private static DeviceAddress ptr(Tensor t) {
         return ((CudaStorage) t.storage()).at(t.offset());
     }
 
@@ -150,15 +184,27 @@ public final class CudaBackend extends Backend {
         return new CudaStorage(numel, allocator);
     }
 
+    /**
+     * Issues {@code issue}, or records it into the step being recorded, with the arguments that
+     * decide what it does (a convolution's include cuDNN's workspace, which a graph captures too).
+     */
+    private void library(String name, Runnable issue, Object... arguments) {
+        graphs.submit(LibraryCall.of(name, issue, arguments));
+    }
+
     @Override
     protected void fillImpl(Tensor t, float value) {
         // A float's bits as a 32-bit pattern: cuMemsetD32 fills any float value without a kernel.
-        CudaStatus.driver("cuMemsetD32Async", JCudaDriver.cuMemsetD32Async(ptr(t), Float.floatToRawIntBits(value),
-                t.numel(), stream.handle()));
+        DeviceAddress p = ptr(t);
+        int bits = Float.floatToRawIntBits(value);
+        long n = t.numel();
+        library("cuMemsetD32Async", () -> CudaStatus.driver("cuMemsetD32Async",
+                JCudaDriver.cuMemsetD32Async(p, bits, n, stream.handle())), p, bits, n);
     }
 
     @Override
     protected void copyFromHostImpl(float[] src, int srcOffset, Tensor dst) {
+        graphs.hostAccess("copies from the host");
         hostTransfers++;
         // Through pinned memory: the host does not wait for the device, so a training step
         // synchronises once, to read its loss.
@@ -167,6 +213,7 @@ public final class CudaBackend extends Backend {
 
     @Override
     protected void copyToHostImpl(Tensor src, float[] dst, int dstOffset) {
+        graphs.hostAccess("reads device memory");
         hostTransfers++;
         CudaStatus.driver("cuMemcpyDtoHAsync", JCudaDriver.cuMemcpyDtoHAsync(
                 Pointer.to(dst).withByteOffset((long) dstOffset * Float.BYTES), ptr(src), bytes(src), stream.handle()));
@@ -176,76 +223,113 @@ public final class CudaBackend extends Backend {
 
     @Override
     protected void copyImpl(Tensor src, Tensor dst) {
-        CudaStatus.driver("cuMemcpyDtoDAsync", JCudaDriver.cuMemcpyDtoDAsync(ptr(dst), ptr(src), bytes(src),
-                stream.handle()));
+        DeviceAddress from = ptr(src);
+        DeviceAddress to = ptr(dst);
+        long bytes = bytes(src);
+        library("cuMemcpyDtoDAsync", () -> CudaStatus.driver("cuMemcpyDtoDAsync",
+                JCudaDriver.cuMemcpyDtoDAsync(to, from, bytes, stream.handle())), from, to, bytes);
     }
 
     /** One cuMemcpy2DAsync: rows of width floats at the two pitches. */
     @Override
     protected void copyRowsImpl(Tensor src, int srcStep, Tensor dst, int dstStep, int rows) {
         long rowBytes = (long) src.shape().dim(1) * Float.BYTES;
+        DeviceAddress from = ptr(src);
+        DeviceAddress to = ptr(dst);
         CUDA_MEMCPY2D copy = new CUDA_MEMCPY2D();
         copy.srcMemoryType = CUmemorytype.CU_MEMORYTYPE_DEVICE;
-        copy.srcDevice = ptr(src);
+        copy.srcDevice = from;
         copy.srcPitch = srcStep * rowBytes;
         copy.dstMemoryType = CUmemorytype.CU_MEMORYTYPE_DEVICE;
-        copy.dstDevice = ptr(dst);
+        copy.dstDevice = to;
         copy.dstPitch = dstStep * rowBytes;
         copy.WidthInBytes = rowBytes;
         copy.Height = rows;
-        CudaStatus.driver("cuMemcpy2DAsync", JCudaDriver.cuMemcpy2DAsync(copy, stream.handle()));
+        library("cuMemcpy2DAsync", () -> CudaStatus.driver("cuMemcpy2DAsync",
+                JCudaDriver.cuMemcpy2DAsync(copy, stream.handle())), from, srcStep, to, dstStep, rowBytes, rows);
     }
 
     @Override
     protected void gemmImpl(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, long strideA,
                             Tensor b, long strideB, float beta, Tensor c, long strideC, int batch) {
-        blas.gemm(transA, transB, m, n, k, alpha, ptr(a), strideA, ptr(b), strideB, beta, ptr(c), strideC, batch);
+        DeviceAddress pa = ptr(a);
+        DeviceAddress pb = ptr(b);
+        DeviceAddress pc = ptr(c);
+        library("cublasSgemm", () -> blas.gemm(transA, transB, m, n, k, alpha, pa, strideA, pb, strideB, beta, pc,
+                strideC, batch), transA, transB, m, n, k, alpha, pa, strideA, pb, strideB, beta, pc, strideC, batch);
     }
 
     @Override
     protected void conv2dForwardImpl(ConvGeometry g, Tensor x, Tensor w, Tensor y) {
-        dnn.convForward(g, ptr(x), ptr(w), ptr(y));
+        DeviceAddress px = ptr(x);
+        DeviceAddress pw = ptr(w);
+        DeviceAddress py = ptr(y);
+        library("cudnnConvolutionForward", () -> dnn.convForward(g, px, pw, py), g, px, pw, py, dnn.workspaceAddress());
     }
 
     @Override
     protected void conv2dBackwardDataImpl(ConvGeometry g, Tensor dy, Tensor w, Tensor dx) {
-        dnn.convBackwardData(g, ptr(dy), ptr(w), ptr(dx));
+        DeviceAddress pdy = ptr(dy);
+        DeviceAddress pw = ptr(w);
+        DeviceAddress pdx = ptr(dx);
+        library("cudnnConvolutionBackwardData", () -> dnn.convBackwardData(g, pdy, pw, pdx), g, pdy, pw, pdx,
+                dnn.workspaceAddress());
     }
 
     @Override
     protected void conv2dBackwardFilterImpl(ConvGeometry g, Tensor x, Tensor dy, Tensor dw) {
-        dnn.convBackwardFilter(g, ptr(x), ptr(dy), ptr(dw));
+        DeviceAddress px = ptr(x);
+        DeviceAddress pdy = ptr(dy);
+        DeviceAddress pdw = ptr(dw);
+        library("cudnnConvolutionBackwardFilter", () -> dnn.convBackwardFilter(g, px, pdy, pdw), g, px, pdy, pdw,
+                dnn.workspaceAddress());
     }
 
     @Override
     protected void biasAddImpl(Tensor y, Tensor bias) {
-        dnn.biasAdd(y.shape(), ptr(y), ptr(bias));
+        Shape shape = y.shape();
+        DeviceAddress py = ptr(y);
+        DeviceAddress pb = ptr(bias);
+        library("cudnnAddTensor", () -> dnn.biasAdd(shape, py, pb), shape, py, pb);
     }
 
     @Override
     protected void biasBackwardImpl(Tensor dy, Tensor dbias) {
-        dnn.biasBackward(dy.shape(), ptr(dy), ptr(dbias));
+        Shape shape = dy.shape();
+        DeviceAddress pdy = ptr(dy);
+        DeviceAddress pdb = ptr(dbias);
+        library("cudnnConvolutionBackwardBias", () -> dnn.biasBackward(shape, pdy, pdb), shape, pdy, pdb);
     }
 
     @Override
     protected void batchNormForwardTrainingImpl(Tensor x, Tensor gamma, Tensor beta, float eps, float momentum,
                                                 Tensor runningMean, Tensor runningVar, Tensor y, Tensor saveMean,
                                                 Tensor saveInvStd) {
-        dnn.batchNormTraining(x.shape(), ptr(x), ptr(gamma), ptr(beta), eps, momentum, ptr(runningMean),
-                ptr(runningVar), ptr(y), ptr(saveMean), ptr(saveInvStd));
+        Shape shape = x.shape();
+        DeviceAddress[] p = {ptr(x), ptr(gamma), ptr(beta), ptr(runningMean), ptr(runningVar), ptr(y), ptr(saveMean),
+            ptr(saveInvStd)};
+        library("cudnnBatchNormalizationForwardTraining", () -> dnn.batchNormTraining(shape, p[0], p[1], p[2], eps,
+                momentum, p[3], p[4], p[5], p[6], p[7]), shape, eps, momentum, p[0], p[1], p[2], p[3], p[4], p[5], p[6],
+                p[7]);
     }
 
     @Override
     protected void batchNormForwardInferenceImpl(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean,
                                                  Tensor runningVar, float eps, Tensor y) {
-        dnn.batchNormInference(x.shape(), ptr(x), ptr(gamma), ptr(beta), ptr(runningMean), ptr(runningVar), eps, ptr(y));
+        Shape shape = x.shape();
+        DeviceAddress[] p = {ptr(x), ptr(gamma), ptr(beta), ptr(runningMean), ptr(runningVar), ptr(y)};
+        library("cudnnBatchNormalizationForwardInference", () -> dnn.batchNormInference(shape, p[0], p[1], p[2], p[3],
+                p[4], eps, p[5]), shape, eps, p[0], p[1], p[2], p[3], p[4], p[5]);
     }
 
     @Override
     protected void batchNormBackwardImpl(Tensor x, Tensor dy, Tensor gamma, Tensor saveMean, Tensor saveInvStd,
                                          Tensor dx, Tensor dgamma, Tensor dbeta) {
-        dnn.batchNormBackward(x.shape(), ptr(x), ptr(dy), ptr(gamma), ptr(saveMean), ptr(saveInvStd), ptr(dx),
-                ptr(dgamma), ptr(dbeta));
+        Shape shape = x.shape();
+        DeviceAddress[] p = {ptr(x), ptr(dy), ptr(gamma), ptr(saveMean), ptr(saveInvStd), ptr(dx), ptr(dgamma),
+            ptr(dbeta)};
+        library("cudnnBatchNormalizationBackward", () -> dnn.batchNormBackward(shape, p[0], p[1], p[2], p[3], p[4], p[5],
+                p[6], p[7]), shape, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
     }
 
     // ------------------------------------------------------------ elementwise and reductions (kernels/)
@@ -359,7 +443,7 @@ public final class CudaBackend extends Backend {
     }
 
     /** A pooling kernel over {@code work} cells: its tensors, then the geometry in the catalog's order. */
-    private void pool(String name, PoolGeometry g, long work, CUdeviceptr... tensors) {
+    private void pool(String name, PoolGeometry g, long work, DeviceAddress... tensors) {
         Object[] args = new Object[tensors.length + 11];
         System.arraycopy(tensors, 0, args, 0, tensors.length);
         Object[] geometry = {g.n() * g.c(), g.h(), g.w(), g.outH(), g.outW(), g.kernelH(), g.kernelW(), g.strideH(),
@@ -378,7 +462,7 @@ public final class CudaBackend extends Backend {
         resize(KernelCatalog.upsampleBackward(mode).name(), dx.shape(), dy.shape(), dx.numel(), ptr(dy), ptr(dx));
     }
 
-    private void resize(String name, Shape small, Shape large, long work, CUdeviceptr in, CUdeviceptr out) {
+    private void resize(String name, Shape small, Shape large, long work, DeviceAddress in, DeviceAddress out) {
         kernels.over(work, name, in, out, small.dim(0) * small.dim(1), small.dim(2), small.dim(3), large.dim(2),
                 large.dim(3));
     }
@@ -474,7 +558,7 @@ public final class CudaBackend extends Backend {
     protected void sgdStepImpl(Tensor param, Tensor grad, Tensor momentumBuf, float lr, float momentum, float dampening,
                                float weightDecay, boolean nesterov, boolean firstStep) {
         // Without momentum the kernel never reads the buffer, which may then be absent.
-        CUdeviceptr buf = momentum != 0f ? ptr(momentumBuf) : new CUdeviceptr();
+        DeviceAddress buf = momentum != 0f ? ptr(momentumBuf) : DeviceAddress.NULL;
         kernels.over(param.numel(), "engram_sgd_step_f32", ptr(param), ptr(grad), buf, param.numel(), lr, momentum,
                 dampening, weightDecay, nesterov ? 1 : 0, firstStep ? 1 : 0);
     }
@@ -510,6 +594,7 @@ public final class CudaBackend extends Backend {
         }
         closed = true;
         stream.synchronize();
+        graphs.close();
         timerStart.close();
         timerEnd.close();
         staging.close();

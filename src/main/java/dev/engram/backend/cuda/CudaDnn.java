@@ -3,7 +3,6 @@ package dev.engram.backend.cuda;
 import dev.engram.backend.ConvGeometry;
 import dev.engram.tensor.Shape;
 import jcuda.Pointer;
-import jcuda.driver.CUdeviceptr;
 import jcuda.jcudnn.JCudnn;
 import jcuda.jcudnn.cudnnBatchNormMode;
 import jcuda.jcudnn.cudnnConvolutionBwdDataAlgoPerf;
@@ -49,18 +48,18 @@ final class CudaDnn implements AutoCloseable {
     }
 
     private final cudnnHandle handle = new cudnnHandle();
-    private final CachingAllocator<CUdeviceptr> allocator;
+    private final CachingAllocator<DeviceAddress> allocator;
     private final boolean allowTf32;
     private final Map<ConvGeometry, Plan> plans = new HashMap<>();
     private final Map<Shape, cudnnTensorDescriptor> tensors = new HashMap<>();
-    private CUdeviceptr workspace;
+    private DeviceAddress workspace;
     private long workspaceBytes;
     private boolean closed;
 
     private static final Pointer ONE = Pointer.to(new float[] {1f});
     private static final Pointer ZERO = Pointer.to(new float[] {0f});
 
-    CudaDnn(CudaStream stream, CachingAllocator<CUdeviceptr> allocator, boolean allowTf32) {
+    CudaDnn(CudaStream stream, CachingAllocator<DeviceAddress> allocator, boolean allowTf32) {
         this.allocator = allocator;
         this.allowTf32 = allowTf32;
         CudaStatus.cudnn("cudnnCreate", JCudnn.cudnnCreate(handle));
@@ -75,7 +74,7 @@ final class CudaDnn implements AutoCloseable {
                 perf[i] = new cudnnConvolutionFwdAlgoPerf();
             }
             int[] found = new int[1];
-            CUdeviceptr ws = searchWorkspace();
+            DeviceAddress ws = searchWorkspace();
             CudaStatus.cudnn("cudnnFindConvolutionForwardAlgorithmEx", JCudnn.cudnnFindConvolutionForwardAlgorithmEx(handle,
                     p.x, x, p.w, w, p.conv, p.y, y, perf.length, found, perf, ws, workspaceBytes));
             int best = best(found[0], i -> perf[i].status, "forward", g);
@@ -95,7 +94,7 @@ final class CudaDnn implements AutoCloseable {
                 perf[i] = new cudnnConvolutionBwdDataAlgoPerf();
             }
             int[] found = new int[1];
-            CUdeviceptr ws = searchWorkspace();
+            DeviceAddress ws = searchWorkspace();
             CudaStatus.cudnn("cudnnFindConvolutionBackwardDataAlgorithmEx",
                     JCudnn.cudnnFindConvolutionBackwardDataAlgorithmEx(handle, p.w, w, p.y, dy, p.conv, p.x, dx,
                             perf.length, found, perf, ws, workspaceBytes));
@@ -116,8 +115,8 @@ final class CudaDnn implements AutoCloseable {
                 perf[i] = new cudnnConvolutionBwdFilterAlgoPerf();
             }
             int[] found = new int[1];
-            CUdeviceptr ws = searchWorkspace();
-            CUdeviceptr scratch = allocator.allocate(g.weightShape().numel() * Float.BYTES);
+            DeviceAddress ws = searchWorkspace();
+            DeviceAddress scratch = allocator.allocate(g.weightShape().numel() * Float.BYTES);
             try {
                 CudaStatus.cudnn("cudnnFindConvolutionBackwardFilterAlgorithmEx",
                         JCudnn.cudnnFindConvolutionBackwardFilterAlgorithmEx(handle, p.x, x, p.y, dy, p.conv, p.w, scratch,
@@ -242,11 +241,17 @@ final class CudaDnn implements AutoCloseable {
         return d;
     }
 
+    /** Where the workspace is now (0 before the first convolution): a graph that captured another must not replay. */
+    long workspaceAddress() {
+        return workspace == null ? 0 : workspace.address();
+    }
+
     /** The workspace grown to {@code bytes}; work is ordered on one stream, so the old block may go at once. */
-    private CUdeviceptr workspace(long bytes) {
+    private DeviceAddress workspace(long bytes) {
         if (bytes > workspaceBytes || workspace == null) {
             if (workspace != null) {
                 allocator.free(workspace);
+                workspace = null; // not left pointing at a freed block if the next allocation fails
             }
             workspace = allocator.allocate(Math.max(bytes, 1));
             workspaceBytes = CachingAllocator.sizeClass(Math.max(bytes, 1));
@@ -255,7 +260,7 @@ final class CudaDnn implements AutoCloseable {
     }
 
     /** A workspace for algorithm searches; algorithms needing more than SEARCH_WORKSPACE are not tried. */
-    private CUdeviceptr searchWorkspace() {
+    private DeviceAddress searchWorkspace() {
         return workspace(SEARCH_WORKSPACE);
     }
 

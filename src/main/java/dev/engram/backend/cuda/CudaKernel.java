@@ -14,6 +14,14 @@ public final class CudaKernel {
         this.function = function;
     }
 
+    String name() {
+        return name;
+    }
+
+    CUfunction function() {
+        return function;
+    }
+
     /**
      * Launches {@code blocks} x {@code threads} with the kernel's arguments packed as JCuda wants
      * them: {@code Pointer.to(Pointer.to(devicePtr), Pointer.to(new float[] {v}), ...)}.

@@ -1,16 +1,19 @@
 package dev.engram.backend.cuda;
 
 import dev.engram.backend.cuda.KernelCatalog.Kernel;
+import dev.engram.backend.cuda.StreamOp.KernelLaunch;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The engine's own kernels on one backend: each family's module is loaded once (on first use),
- * each kernel looked up once, and every launch goes to the backend's stream with
- * {@link KernelCatalog#THREADS_PER_BLOCK} threads and arguments checked against the catalog.
+ * each kernel looked up once, and every launch goes to the backend's stream (through
+ * {@link StepGraphs}) with {@link KernelCatalog#THREADS_PER_BLOCK} threads and arguments checked
+ * against the catalog.
  */
 final class CudaKernels implements AutoCloseable {
     /**
@@ -22,13 +25,13 @@ final class CudaKernels implements AutoCloseable {
 
     private static final int THREADS = KernelCatalog.THREADS_PER_BLOCK;
 
-    private final CudaStream stream;
+    private final Consumer<StreamOp> stream;
     /** Enough resident blocks to fill the device; grid-stride loops cover the rest. */
     private final int maxBlocks;
     private final Map<String, CudaModule> modules = new HashMap<>();
     private final Map<String, CudaKernel> kernels = new HashMap<>();
 
-    CudaKernels(CudaStream stream, int multiprocessors) {
+    CudaKernels(Consumer<StreamOp> stream, int multiprocessors) {
         this.stream = stream;
         this.maxBlocks = 32 * Math.max(1, multiprocessors);
     }
@@ -57,7 +60,7 @@ final class CudaKernels implements AutoCloseable {
     /** Launches {@code name} with exactly {@code blocks} blocks. */
     void launch(int blocks, String name, Object... args) {
         Kernel k = KernelCatalog.get(name);
-        kernel(k).launch(blocks, THREADS, stream, KernelArgs.pack(k, args));
+        stream.accept(new KernelLaunch(kernel(k), blocks, THREADS, KernelArgs.pack(k, args)));
     }
 
     private CudaKernel kernel(Kernel k) {

@@ -6,7 +6,6 @@ import dev.engram.tensor.Shape;
 import dev.engram.tensor.Tensor;
 import jcuda.Pointer;
 import jcuda.Sizeof;
-import jcuda.driver.CUdeviceptr;
 import jcuda.driver.JCudaDriver;
 import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasHandle;
@@ -158,9 +157,9 @@ public final class CudaProbe {
         }
         try (CudaDevice dev = CudaDevice.open(0)) {
             DriverMemory mem = new DriverMemory();
-            CUdeviceptr da = upload(mem, av);
-            CUdeviceptr db = upload(mem, bv);
-            CUdeviceptr dc = mem.allocate((long) m * n * Sizeof.FLOAT);
+            DeviceAddress da = upload(mem, av);
+            DeviceAddress db = upload(mem, bv);
+            DeviceAddress dc = mem.allocate((long) m * n * Sizeof.FLOAT);
             cublasHandle h = new cublasHandle();
             try {
                 CudaStatus.cublas("cublasCreate", JCublas2.cublasCreate(h));
@@ -185,8 +184,8 @@ public final class CudaProbe {
         }
     }
 
-    private static double sgemm(cublasHandle h, int math, int m, int n, int k, CUdeviceptr a, CUdeviceptr b,
-                                CUdeviceptr c, float[] expected) {
+    private static double sgemm(cublasHandle h, int math, int m, int n, int k, DeviceAddress a, DeviceAddress b,
+                                DeviceAddress c, float[] expected) {
         CudaStatus.cublas("cublasSetMathMode(" + cublasMath.stringFor(math) + ")", JCublas2.cublasSetMathMode(h, math));
         // Row-major C = A B is column-major C^T = B^T A^T: swap the operands and m, n.
         CudaStatus.cublas("cublasSgemm", JCublas2.cublasSgemm(h, cublasOperation.CUBLAS_OP_N, cublasOperation.CUBLAS_OP_N,
@@ -215,10 +214,10 @@ public final class CudaProbe {
         try (CudaDevice dev = CudaDevice.open(0)) {
             DriverMemory mem = new DriverMemory();
             long workspaceBytes = 64L << 20;
-            CUdeviceptr dx = upload(mem, xv);
-            CUdeviceptr dw = upload(mem, wv);
-            CUdeviceptr dy = mem.allocate((long) expected.length * Sizeof.FLOAT);
-            CUdeviceptr ws = mem.allocate(workspaceBytes);
+            DeviceAddress dx = upload(mem, xv);
+            DeviceAddress dw = upload(mem, wv);
+            DeviceAddress dy = mem.allocate((long) expected.length * Sizeof.FLOAT);
+            DeviceAddress ws = mem.allocate(workspaceBytes);
             cudnnHandle h = new cudnnHandle();
             cudnnTensorDescriptor xd = new cudnnTensorDescriptor();
             cudnnTensorDescriptor yd = new cudnnTensorDescriptor();
@@ -315,7 +314,7 @@ public final class CudaProbe {
              CudaStream stream = new CudaStream()) {
             CudaKernel k = module.kernel(kernel);
             DriverMemory mem = new DriverMemory();
-            CUdeviceptr p = mem.allocate((long) n * Sizeof.FLOAT);
+            DeviceAddress p = mem.allocate((long) n * Sizeof.FLOAT);
             try {
                 k.launch((n + 255) / 256, 256, stream, Pointer.to(Pointer.to(p), Pointer.to(new float[] {value}),
                         Pointer.to(new long[] {n})));
@@ -334,13 +333,13 @@ public final class CudaProbe {
                 + kernel + " filled " + n + " floats";
     }
 
-    private static CUdeviceptr upload(DriverMemory mem, float[] v) {
-        CUdeviceptr p = mem.allocate((long) v.length * Sizeof.FLOAT);
+    private static DeviceAddress upload(DriverMemory mem, float[] v) {
+        DeviceAddress p = mem.allocate((long) v.length * Sizeof.FLOAT);
         CudaStatus.driver("cuMemcpyHtoD", JCudaDriver.cuMemcpyHtoD(p, Pointer.to(v), (long) v.length * Sizeof.FLOAT));
         return p;
     }
 
-    private static float[] download(CUdeviceptr p, int n) {
+    private static float[] download(DeviceAddress p, int n) {
         float[] v = new float[n];
         CudaStatus.driver("cuMemcpyDtoH", JCudaDriver.cuMemcpyDtoH(Pointer.to(v), p, (long) n * Sizeof.FLOAT));
         return v;

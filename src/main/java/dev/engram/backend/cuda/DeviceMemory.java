@@ -2,7 +2,7 @@ package dev.engram.backend.cuda;
 
 /**
  * Raw device memory as the driver hands it out, behind the caching allocator; {@code P} is the
- * pointer type (CUdeviceptr on a GPU, anything in a test).
+ * pointer type (DeviceAddress on a GPU, anything in a test).
  */
 interface DeviceMemory<P> {
     /** A new block of exactly {@code bytes}, or null when the device is out of memory; other failures throw. */

@@ -1,14 +1,13 @@
 package dev.engram.backend.cuda;
 
-import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
 
 /** Device memory straight from cuMemAlloc / cuMemFree in the current context. */
-final class DriverMemory implements DeviceMemory<CUdeviceptr> {
+final class DriverMemory implements DeviceMemory<DeviceAddress> {
     @Override
-    public CUdeviceptr allocate(long bytes) {
-        CUdeviceptr p = new CUdeviceptr();
+    public DeviceAddress allocate(long bytes) {
+        DeviceAddress p = new DeviceAddress();
         int r = JCudaDriver.cuMemAlloc(p, bytes);
         if (r == CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
             return null;
@@ -18,7 +17,7 @@ final class DriverMemory implements DeviceMemory<CUdeviceptr> {
     }
 
     @Override
-    public void free(CUdeviceptr pointer) {
+    public void free(DeviceAddress pointer) {
         CudaStatus.driver("cuMemFree", JCudaDriver.cuMemFree(pointer));
     }
 

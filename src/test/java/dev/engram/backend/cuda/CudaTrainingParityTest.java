@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the same seed and the same batches: the losses agree to 1e-3 relative at every step (fp32, TF32
  * off). On the GPU, steady-state steps (after the first, which finds the cuDNN algorithms and
  * fills the allocator's cache) take no memory from the driver, copy nothing between host and
- * device but the batch upload and the loss read, and make the host wait once, for the loss. Skips,
- * saying why, without a GPU.
+ * device but the batch upload and the loss read, make the host wait once, for the loss, and run
+ * as CUDA graphs (the steps go through {@link Backend#runStep}). Skips, saying why, without a GPU.
  */
 class CudaTrainingParityTest extends GpuTest {
     private static final int STEPS = 20;
@@ -58,18 +58,24 @@ class CudaTrainingParityTest extends GpuTest {
             long allocations = 0;
             long transfers = 0;
             long waits = 0;
+            long replays = 0;
             for (int i = 0; i < batches.length; i++) {
                 if (i == WARMUP && backend == gpu) {
                     allocations = gpu.driverAllocations();
                     transfers = gpu.hostTransfers();
                     waits = gpu.hostWaits();
+                    replays = gpu.graphReplays();
                 }
                 backend.copyFromHost(batches[i], 0, x);
-                adam.zeroGrad();
-                Tensor loss = m.lossForward(x, x, i).total();
-                m.lossBackward();
-                adam.step();
-                losses[i] = backend.readScalar(loss);
+                Tensor[] loss = new Tensor[1];
+                long step = i;
+                backend.runStep(() -> {
+                    adam.zeroGrad();
+                    loss[0] = m.lossForward(x, x, step).total();
+                    m.lossBackward();
+                    adam.step();
+                });
+                losses[i] = backend.readScalar(loss[0]);
             }
             if (backend == gpu) {
                 int steady = batches.length - WARMUP;
@@ -78,6 +84,8 @@ class CudaTrainingParityTest extends GpuTest {
                         "host<->device copies in " + steady + " steady steps (one upload and one loss read each)");
                 assertEquals(waits + steady, gpu.hostWaits(),
                         "host waits in " + steady + " steady steps (the loss read only: uploads do not wait)");
+                assertEquals(steady, gpu.graphReplays() - replays, "steady steps run as CUDA graphs ("
+                        + gpu.graphsOff().orElse("graphs on") + ")");
             }
         }
         return losses;

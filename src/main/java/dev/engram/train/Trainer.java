@@ -26,8 +26,9 @@ import java.util.Map;
 /**
  * Trains an {@link AutoencoderModel} to reconstruct its input, epoch by epoch: each batch is
  * uploaded into one preallocated tensor, then forward, backward, optional clipping and an
- * optimizer step, with a single host read per step (the losses). At each epoch's end it validates
- * in evaluation mode, updates the schedule and early stopping, and writes to the output directory:
+ * optimizer step, with a single host read per step (the losses, read once the next batch's upload
+ * is issued, so that on a GPU the copy overlaps the step). At each epoch's end it validates in
+ * evaluation mode, updates the schedule and early stopping, and writes to the output directory:
  *
  * <pre>
  *   metrics.jsonl       one {@link EpochSummary} per line
@@ -260,17 +261,27 @@ public final class Trainer implements AutoCloseable {
         long step = state.step();
         int batches = loaders.train.batchesPerEpoch();
         try (DataLoader.Epoch batchesOfEpoch = loaders.train.epoch(epochIndex)) {
-            for (DataLoader.Batch b = batchesOfEpoch.next(); b != null; b = batchesOfEpoch.next()) {
-                Map<String, Float> losses = trainStep(upload(b, input), step);
+            DataLoader.Batch b = batchesOfEpoch.next();
+            Tensor x = b == null ? null : upload(b, input);
+            while (b != null) {
+                int images = b.count();
+                int done = b.index() + 1;
+                LossTerms terms = trainStep(x, step);
+                // The next batch is uploaded before this step's losses are read: on a GPU its copy
+                // overlaps the step, and lands in the input only after the step has read it.
+                b = batchesOfEpoch.next();
+                if (b != null) {
+                    x = upload(b, input);
+                }
+                Map<String, Float> losses = readout.read(terms);
                 step++;
                 if (!Float.isFinite(losses.get("loss"))) {
                     throw new IllegalStateException("Trainer: the loss became " + losses.get("loss") + " at epoch " + epoch
                             + ", step " + step + " (learning rate " + lr + "); lower the learning rate or clip gradients");
                 }
-                train.add(losses, b.count());
+                train.add(losses, images);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double imagesPerSecond = rate(train.images(), seconds);
-                int done = b.index() + 1;
                 progress.step(epoch, config.epochs(), done, batches, losses.get("loss"), imagesPerSecond,
                         seconds / done * (batches - done));
                 if (!listener.onStep(step, epoch, losses, imagesPerSecond)) {
@@ -309,8 +320,8 @@ public final class Trainer implements AutoCloseable {
         return x;
     }
 
-    /** One step as the backend runs repeated steps (a CUDA graph on a GPU); the losses are read after it. */
-    private Map<String, Float> trainStep(Tensor x, long step) {
+    /** One step as the backend runs repeated steps (a CUDA graph on a GPU); its losses are left on the device. */
+    private LossTerms trainStep(Tensor x, long step) {
         LossTerms[] terms = new LossTerms[1];
         model.backend().runStep(() -> {
             optimizer.zeroGrad();
@@ -321,7 +332,7 @@ public final class Trainer implements AutoCloseable {
             }
             optimizer.step();
         });
-        return readout.read(terms[0]);
+        return terms[0];
     }
 
     private Map<String, Double> validate(DataLoader loader, Tensor input, long step) {

@@ -54,7 +54,7 @@ public final class CudaBackend extends Backend {
     private final DeviceAddress scratch;
     private final DeviceAddress partials;
     private final DeviceAddress clipFactor;
-    private final PinnedStaging staging;
+    private final Uploads uploads;
     /** Events around {@link #timeMillis}'s work. */
     private final CudaEvent timerStart;
     private final CudaEvent timerEnd;
@@ -78,7 +78,7 @@ public final class CudaBackend extends Backend {
         clipFactor = scratch.withByteOffset(partialBytes);
         timerStart = new CudaEvent();
         timerEnd = new CudaEvent();
-        staging = new PinnedStaging();
+        uploads = new Uploads(stream);
     }
 
     /**
@@ -206,9 +206,9 @@ public final class CudaBackend extends Backend {
     protected void copyFromHostImpl(float[] src, int srcOffset, Tensor dst) {
         graphs.hostAccess("copies from the host");
         hostTransfers++;
-        // Through pinned memory: the host does not wait for the device, so a training step
-        // synchronises once, to read its loss.
-        staging.upload(src, srcOffset, Math.toIntExact(dst.numel()), ptr(dst), stream);
+        // Through pinned memory and a copy stream (Uploads): neither the host nor the compute
+        // stream waits for the PCIe copy, which overlaps the step still running.
+        uploads.upload(src, srcOffset, Math.toIntExact(dst.numel()), ptr(dst));
     }
 
     @Override
@@ -597,7 +597,7 @@ public final class CudaBackend extends Backend {
         graphs.close();
         timerStart.close();
         timerEnd.close();
-        staging.close();
+        uploads.close();
         kernels.close();
         allocator.free(scratch);
         dnn.close();

@@ -69,7 +69,7 @@ public final class CudaBackend extends Backend {
         boolean useGraphs = !"false".equalsIgnoreCase(System.getProperty(GRAPHS_PROPERTY));
         graphs = new StepGraphs<>(new CudaGraphs(stream), allocator::operations, System.err::println,
                 useGraphs ? null : "-D" + GRAPHS_PROPERTY + "=false");
-        blas = new CudaBlas(stream, allowTf32);
+        blas = new CudaBlas(stream, allowTf32, allocator, device.properties().ccMajor());
         dnn = new CudaDnn(stream, allocator, allowTf32);
         kernels = new CudaKernels(graphs::submit, device.properties().multiprocessors());
         long partialBytes = (long) CudaKernels.REDUCTION_BLOCKS * Double.BYTES;

@@ -25,14 +25,15 @@ final class CudaKernels implements AutoCloseable {
 
     private static final int THREADS = KernelCatalog.THREADS_PER_BLOCK;
 
-    private final Consumer<StreamOp> stream;
+    /** Where launches go: the stream, or the step being recorded ({@link StepGraphs#submit}). */
+    private final Consumer<StreamOp> submit;
     /** Enough resident blocks to fill the device; grid-stride loops cover the rest. */
     private final int maxBlocks;
     private final Map<String, CudaModule> modules = new HashMap<>();
     private final Map<String, CudaKernel> kernels = new HashMap<>();
 
-    CudaKernels(Consumer<StreamOp> stream, int multiprocessors) {
-        this.stream = stream;
+    CudaKernels(Consumer<StreamOp> submit, int multiprocessors) {
+        this.submit = submit;
         this.maxBlocks = 32 * Math.max(1, multiprocessors);
     }
 
@@ -60,7 +61,7 @@ final class CudaKernels implements AutoCloseable {
     /** Launches {@code name} with exactly {@code blocks} blocks. */
     void launch(int blocks, String name, Object... args) {
         Kernel k = KernelCatalog.get(name);
-        stream.accept(new KernelLaunch(kernel(k), blocks, THREADS, KernelArgs.pack(k, args)));
+        submit.accept(new KernelLaunch(kernel(k), blocks, THREADS, KernelArgs.pack(k, args)));
     }
 
     private CudaKernel kernel(Kernel k) {

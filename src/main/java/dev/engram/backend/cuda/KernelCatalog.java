@@ -36,7 +36,7 @@ public final class KernelCatalog {
 
     /** The kinds of kernel parameters, with their PTX spelling. */
     public enum ParamType {
-        /** A device pointer (CUdeviceptr). */
+        /** A device pointer ({@link DeviceAddress}). */
         POINTER(".u64"),
         /** A C {@code int}. */
         I32(".u32"),

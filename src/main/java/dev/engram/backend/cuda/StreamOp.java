@@ -1,5 +1,7 @@
 package dev.engram.backend.cuda;
 
+import jcuda.NativePointerObject;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -43,7 +45,7 @@ sealed interface StreamOp {
             Object[] values = new Object[arguments.length];
             for (int i = 0; i < arguments.length; i++) {
                 values[i] = arguments[i] instanceof DeviceAddress p ? (Object) p.address() : arguments[i];
-                if (values[i] instanceof jcuda.NativePointerObject) {
+                if (values[i] instanceof NativePointerObject) {
                     throw new IllegalArgumentException(name + ": argument " + i + " is a pointer that does not know its"
                             + " address (" + values[i].getClass().getSimpleName() + "); pass a DeviceAddress");
                 }

@@ -10,20 +10,21 @@ import static dev.engram.backend.cpu.CpuBackend.size;
 /**
  * Pointwise activations of the CPU backend, with PyTorch's definitions (see {@link Activation}).
  * Transcendental functions are evaluated in double and rounded once to float. Each kind gets its
- * own loop body so the per-element function inlines (a switch per element would not), and the
- * cheap kinds are written without branches so that the JIT vectorises them.
+ * own loop body so the per-element function inlines (a switch per element would not); ReLU and
+ * LeakyReLU, the hot ones of the reference models, run in the {@link PointwiseKernel}.
  */
 final class CpuActivations {
     /** Elements per chunk for the activations that call exp, tanh or erf (about 10x a ReLU's cost). */
     private static final int TRANSCENDENTAL_GRAIN = 1 << 12;
     private static final double SQRT_HALF = Math.sqrt(0.5);
     private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-    private static final int ONE_BITS = Float.floatToRawIntBits(1f);
 
     private final CpuThreads threads;
+    private final PointwiseKernel pointwise;
 
-    CpuActivations(CpuThreads threads) {
+    CpuActivations(CpuThreads threads, PointwiseKernel pointwise) {
         this.threads = threads;
+        this.pointwise = pointwise;
     }
 
     /** y = f(x); x and y may be the same array range (each element is read before it is written). */
@@ -34,17 +35,8 @@ final class CpuActivations {
         int yo = offset(y);
         float a = act.alpha();
         CpuThreads.Range body = switch (act.kind()) {
-            case RELU -> (from, to) -> {
-                for (int i = from; i < to; i++) {
-                    ys[yo + i] = Math.max(xs[xo + i], 0f); // NaN stays NaN, as in torch.relu
-                }
-            };
-            case LEAKY_RELU -> (from, to) -> {
-                for (int i = from; i < to; i++) {
-                    float v = xs[xo + i]; // x for x > 0, a x otherwise, without a branch
-                    ys[yo + i] = Math.max(v, 0f) + a * Math.min(v, 0f);
-                }
-            };
+            case RELU -> (from, to) -> pointwise.reluForward(xs, xo + from, ys, yo + from, to - from);
+            case LEAKY_RELU -> (from, to) -> pointwise.leakyReluForward(a, xs, xo + from, ys, yo + from, to - from);
             case SIGMOID -> (from, to) -> {
                 for (int i = from; i < to; i++) {
                     ys[yo + i] = (float) sigmoid(xs[xo + i]);
@@ -90,19 +82,9 @@ final class CpuActivations {
         int dOff = offset(dx);
         float a = act.alpha();
         CpuThreads.Range body = switch (act.kind()) {
-            case RELU -> (from, to) -> {
-                for (int i = from; i < to; i++) {
-                    int keep = positiveMask(xs[xo + i]);
-                    ds[dOff + i] = Float.intBitsToFloat(Float.floatToRawIntBits(gs[go + i]) & keep);
-                }
-            };
-            case LEAKY_RELU -> (from, to) -> {
-                int slopeBits = Float.floatToRawIntBits(a);
-                for (int i = from; i < to; i++) {
-                    int positive = positiveMask(xs[xo + i]);
-                    ds[dOff + i] = gs[go + i] * Float.intBitsToFloat((ONE_BITS & positive) | (slopeBits & ~positive));
-                }
-            };
+            case RELU -> (from, to) -> pointwise.reluBackward(xs, xo + from, gs, go + from, ds, dOff + from, to - from);
+            case LEAKY_RELU -> (from, to) ->
+                    pointwise.leakyReluBackward(a, xs, xo + from, gs, go + from, ds, dOff + from, to - from);
             case SIGMOID -> (from, to) -> {
                 for (int i = from; i < to; i++) {
                     float s = ys[yo + i];
@@ -145,11 +127,6 @@ final class CpuActivations {
      * and NaN: a select without a branch, because on data of random sign a branch mispredicts half
      * the time and the loop runs about 10x slower than this one, which the JIT vectorises.
      */
-    private static int positiveMask(float x) {
-        int bits = Float.floatToRawIntBits(x);
-        // -bits and bits - 0x7F800001 are both negative exactly when 0 < bits <= 0x7F800000 (+inf).
-        return (-bits & (bits - 0x7F800001)) >> 31;
-    }
 
     private static int grain(Activation act) {
         return switch (act.kind()) {

@@ -43,11 +43,12 @@ public final class CpuBackend extends Backend {
         gemm = new CpuGemm(threads);
         convolution = new CpuConvolution(threads, gemm);
         pooling = new CpuPooling(threads);
-        activations = new CpuActivations(threads);
+        PointwiseKernel pointwise = PointwiseKernel.preferred();
+        activations = new CpuActivations(threads, pointwise);
         normalization = new CpuNormalization(threads);
         losses = new CpuLosses(threads, elementwise);
         sparsity = new CpuSparsity(threads, elementwise);
-        optimizers = new CpuOptimizers(threads, elementwise);
+        optimizers = new CpuOptimizers(threads, elementwise, pointwise);
     }
 
     @Override

@@ -18,10 +18,12 @@ final class CpuOptimizers {
 
     private final CpuThreads threads;
     private final CpuElementwise elementwise;
+    private final PointwiseKernel pointwise;
 
-    CpuOptimizers(CpuThreads threads, CpuElementwise elementwise) {
+    CpuOptimizers(CpuThreads threads, CpuElementwise elementwise, PointwiseKernel pointwise) {
         this.threads = threads;
         this.elementwise = elementwise;
+        this.pointwise = pointwise;
     }
 
     void sgd(Tensor param, Tensor grad, Tensor momentumBuf, float lr, float momentum, float dampening,
@@ -58,30 +60,10 @@ final class CpuOptimizers {
         int go = offset(grad);
         int mo = offset(m);
         int vo = offset(v);
-        float stepSize = (float) (lr / (1 - Math.pow(beta1, step)));
-        float biasCorrection2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, step));
-        float oneMinusBeta1 = (float) (1.0 - beta1);
-        float oneMinusBeta2 = (float) (1.0 - beta2);
-        float decay = (float) (1.0 - (double) lr * weightDecay);
-        float l2 = decoupledWeightDecay ? 0f : weightDecay;
-        boolean decoupled = decoupledWeightDecay && weightDecay != 0f;
-        threads.forRange(size(param), CpuElementwise.GRAIN, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                float pi = p[po + i];
-                float gi = g[go + i];
-                if (decoupled) {
-                    pi *= decay;
-                } else if (l2 != 0f) {
-                    gi += l2 * pi;
-                }
-                float mi = beta1 * md[mo + i] + oneMinusBeta1 * gi;
-                float vi = beta2 * vd[vo + i] + oneMinusBeta2 * gi * gi;
-                md[mo + i] = mi;
-                vd[vo + i] = vi;
-                float denom = (float) Math.sqrt(vi) / biasCorrection2Sqrt + eps;
-                p[po + i] = pi - stepSize * mi / denom;
-            }
-        });
+        PointwiseKernel.AdamStep scalars =
+                PointwiseKernel.AdamStep.of(lr, beta1, beta2, eps, weightDecay, decoupledWeightDecay, step);
+        threads.forRange(size(param), CpuElementwise.GRAIN,
+                (from, to) -> pointwise.adam(scalars, p, po + from, g, go + from, md, mo + from, vd, vo + from, to - from));
     }
 
     void clipGradNorm(Tensor grad, float maxNorm, Tensor normOut) {

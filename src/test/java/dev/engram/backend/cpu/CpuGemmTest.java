@@ -262,10 +262,12 @@ class CpuGemmTest {
             System.clearProperty(VectorApi.PROPERTY);
             assertInstanceOf(VectorGemmKernel.class, GemmKernel.preferred());
             assertInstanceOf(VectorDirectConvKernel.class, DirectConvKernel.vector().orElseThrow());
+            assertInstanceOf(VectorPointwiseKernel.class, PointwiseKernel.preferred());
             System.setProperty(VectorApi.PROPERTY, "false");
             assertInstanceOf(ScalarGemmKernel.class, GemmKernel.preferred());
             assertInstanceOf(ScalarGemmKernel.class, new CpuGemm(ONE).kernel());
             assertTrue(DirectConvKernel.vector().isEmpty(), "convolutions fall back to im2col and GEMM");
+            assertInstanceOf(ScalarPointwiseKernel.class, PointwiseKernel.preferred());
         } finally {
             if (before == null) {
                 System.clearProperty(VectorApi.PROPERTY);

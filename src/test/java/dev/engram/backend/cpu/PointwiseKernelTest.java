@@ -1,0 +1,114 @@
+package dev.engram.backend.cpu;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The Vector API pointwise kernel gives the scalar loops' bits for every element, wherever a range
+ * starts and however long it is (vectors, tail, both), on values that include NaN, infinities,
+ * both zeros and denormals. The ops' meaning (PyTorch's) is checked in ActivationOpsTest and
+ * OptimizerOpsTest.
+ */
+class PointwiseKernelTest {
+    private static final int[] LENGTHS = {0, 1, 7, 8, 9, 16, 17, 31, 33, 1000};
+    private static final float[] SPECIAL = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f,
+            Float.MIN_VALUE, -Float.MIN_VALUE, 1e-30f, -1e-30f, 1f, -1f, 3e38f};
+    private static PointwiseKernel vector;
+    private static final PointwiseKernel SCALAR = new ScalarPointwiseKernel();
+
+    @BeforeAll
+    static void loadVectorKernel() {
+        vector = PointwiseKernel.preferred();
+        assumeTrue(vector instanceof VectorPointwiseKernel, "needs --add-modules jdk.incubator.vector (surefire adds it)");
+    }
+
+    @Test
+    void reluBothWays() {
+        compare("relu forward", (k, a, n) -> k.reluForward(a[0], 3, a[1], 5, n));
+        compare("relu backward", (k, a, n) -> k.reluBackward(a[0], 3, a[1], 5, a[2], 1, n));
+    }
+
+    @Test
+    void leakyReluBothWays() {
+        compare("leaky forward", (k, a, n) -> k.leakyReluForward(0.2f, a[0], 2, a[1], 4, n));
+        compare("leaky backward", (k, a, n) -> k.leakyReluBackward(0.01f, a[0], 1, a[1], 0, a[2], 6, n));
+    }
+
+    @Test
+    void forwardInPlace() {
+        compare("relu in place", (k, a, n) -> k.reluForward(a[0], 2, a[0], 2, n));
+        compare("leaky in place", (k, a, n) -> k.leakyReluForward(0.2f, a[1], 0, a[1], 0, n));
+    }
+
+    @Test
+    void adamWithEachKindOfWeightDecay() {
+        PointwiseKernel.AdamStep[] steps = {
+                PointwiseKernel.AdamStep.of(1e-3f, 0.9f, 0.999f, 1e-8f, 0f, false, 1),
+                PointwiseKernel.AdamStep.of(3e-4f, 0.8f, 0.99f, 1e-6f, 0.01f, false, 7),
+                PointwiseKernel.AdamStep.of(1e-3f, 0.9f, 0.999f, 1e-8f, 0.05f, true, 1000)};
+        for (PointwiseKernel.AdamStep s : steps) {
+            compare("adam " + s, (k, a, n) -> k.adam(s, a[0], 1, a[1], 2, a[2], 3, a[3], 4, n));
+        }
+    }
+
+    private interface Call {
+        void run(PointwiseKernel kernel, float[][] arrays, int n);
+    }
+
+    /**
+     * Runs the call for n elements on both kernels over copies of the same five arrays (n + 8 long:
+     * calls start up to 7 in), for each length; all bits must match.
+     */
+    private static void compare(String what, Call call) {
+        for (int length : LENGTHS) {
+            float[][] inputs = new float[5][];
+            Random random = new Random(length * 31L + what.hashCode());
+            for (int a = 0; a < inputs.length; a++) {
+                inputs[a] = values(random, length + 8);
+            }
+            // Adam's second moment is never negative.
+            for (int i = 0; i < inputs[3].length; i++) {
+                inputs[3][i] = Math.abs(inputs[3][i]);
+            }
+            float[][] expected = copies(inputs);
+            float[][] actual = copies(inputs);
+            call.run(SCALAR, expected, length);
+            call.run(vector, actual, length);
+            for (int a = 0; a < inputs.length; a++) {
+                int array = a;
+                forEach(expected[a], i -> assertEquals(Float.floatToRawIntBits(expected[array][i]),
+                        Float.floatToRawIntBits(actual[array][i]),
+                        () -> what + ", length " + length + ": array " + array + " element " + i + " is "
+                                + actual[array][i] + ", the scalar loop gives " + expected[array][i]));
+            }
+        }
+    }
+
+    private static float[] values(Random random, int length) {
+        float[] v = new float[length];
+        for (int i = 0; i < length; i++) {
+            v[i] = random.nextInt(5) == 0 ? SPECIAL[random.nextInt(SPECIAL.length)] : (float) random.nextGaussian();
+        }
+        return v;
+    }
+
+    private static float[][] copies(float[][] arrays) {
+        float[][] c = new float[arrays.length][];
+        for (int a = 0; a < arrays.length; a++) {
+            c[a] = arrays[a].clone();
+        }
+        return c;
+    }
+
+    private static void forEach(float[] array, Consumer<Integer> check) {
+        for (int i = 0; i < array.length; i++) {
+            check.accept(i);
+        }
+    }
+}

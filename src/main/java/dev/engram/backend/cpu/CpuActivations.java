@@ -10,8 +10,8 @@ import static dev.engram.backend.cpu.CpuBackend.size;
 /**
  * Pointwise activations of the CPU backend, with PyTorch's definitions (see {@link Activation}).
  * Transcendental functions are evaluated in double and rounded once to float. Each kind gets its
- * own loop body so the per-element function inlines (a switch per element would not); ReLU and
- * LeakyReLU, the hot ones of the reference models, run in the {@link PointwiseKernel}.
+ * own loop body so the per-element function inlines (a switch per element would not); ReLU,
+ * LeakyReLU and sigmoid, the ones of the reference models, run in the {@link PointwiseKernel}.
  */
 final class CpuActivations {
     /** Elements per chunk for the activations that call exp, tanh or erf (about 10x a ReLU's cost). */
@@ -37,11 +37,7 @@ final class CpuActivations {
         CpuThreads.Range body = switch (act.kind()) {
             case RELU -> (from, to) -> pointwise.reluForward(xs, xo + from, ys, yo + from, to - from);
             case LEAKY_RELU -> (from, to) -> pointwise.leakyReluForward(a, xs, xo + from, ys, yo + from, to - from);
-            case SIGMOID -> (from, to) -> {
-                for (int i = from; i < to; i++) {
-                    ys[yo + i] = (float) sigmoid(xs[xo + i]);
-                }
-            };
+            case SIGMOID -> (from, to) -> pointwise.sigmoidForward(xs, xo + from, ys, yo + from, to - from);
             case TANH -> (from, to) -> {
                 for (int i = from; i < to; i++) {
                     ys[yo + i] = (float) Math.tanh(xs[xo + i]);
@@ -85,12 +81,7 @@ final class CpuActivations {
             case RELU -> (from, to) -> pointwise.reluBackward(xs, xo + from, gs, go + from, ds, dOff + from, to - from);
             case LEAKY_RELU -> (from, to) ->
                     pointwise.leakyReluBackward(a, xs, xo + from, gs, go + from, ds, dOff + from, to - from);
-            case SIGMOID -> (from, to) -> {
-                for (int i = from; i < to; i++) {
-                    float s = ys[yo + i];
-                    ds[dOff + i] = gs[go + i] * s * (1f - s);
-                }
-            };
+            case SIGMOID -> (from, to) -> pointwise.sigmoidBackward(ys, yo + from, gs, go + from, ds, dOff + from, to - from);
             case TANH -> (from, to) -> {
                 for (int i = from; i < to; i++) {
                     float t = ys[yo + i];

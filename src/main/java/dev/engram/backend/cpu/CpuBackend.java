@@ -46,7 +46,7 @@ public final class CpuBackend extends Backend {
         PointwiseKernel pointwise = PointwiseKernel.preferred();
         activations = new CpuActivations(threads, pointwise);
         normalization = new CpuNormalization(threads);
-        losses = new CpuLosses(threads, elementwise);
+        losses = new CpuLosses(threads, elementwise, pointwise);
         sparsity = new CpuSparsity(threads, elementwise);
         optimizers = new CpuOptimizers(threads, elementwise, pointwise);
     }

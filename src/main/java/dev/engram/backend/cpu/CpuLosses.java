@@ -24,10 +24,12 @@ final class CpuLosses {
 
     private final CpuThreads threads;
     private final CpuElementwise elementwise;
+    private final PointwiseKernel pointwise;
 
-    CpuLosses(CpuThreads threads, CpuElementwise elementwise) {
+    CpuLosses(CpuThreads threads, CpuElementwise elementwise, PointwiseKernel pointwise) {
         this.threads = threads;
         this.elementwise = elementwise;
+        this.pointwise = pointwise;
     }
 
     // ---------------------------------------------------------------- reconstruction losses
@@ -91,11 +93,8 @@ final class CpuLosses {
                         d[dOff + i] = (float) (scale * bceGradient(p[po + i], t[to + i]));
                     }
                 }
-                case BCE_WITH_LOGITS -> {
-                    for (int i = from; i < end; i++) {
-                        d[dOff + i] = (float) (scale * (sigmoid(p[po + i]) - t[to + i]));
-                    }
-                }
+                case BCE_WITH_LOGITS -> pointwise.bceWithLogitsGradient(scale, p, po + from, t, to + from, d, dOff + from,
+                        end - from);
             }
         });
     }
@@ -122,12 +121,6 @@ final class CpuLosses {
      */
     private static double bceWithLogits(double x, double t) {
         return Math.max(x, 0) - x * t + Math.log(1 + Math.exp(-Math.abs(x)));
-    }
-
-    /** 1 / (1 + exp(-x)), through exp(-|x|) so that neither branch overflows. */
-    private static double sigmoid(double x) {
-        double e = Math.exp(-Math.abs(x));
-        return x >= 0 ? 1 / (1 + e) : e / (1 + e);
     }
 
     // ---------------------------------------------------------------- VAE: KL term and reparameterisation

@@ -3,12 +3,15 @@ package dev.engram.backend.cpu;
 /**
  * The element loops of the CPU backend that run hot in training steps and that C2 of JDK 17 does
  * not vectorise by itself (it does so only for arrays indexed by the loop variable alone, and ours
- * start at tensor offsets): ReLU and LeakyReLU both ways, and Adam's update. Each method covers
- * {@code n} consecutive elements from the given offsets.
+ * start at tensor offsets): ReLU, LeakyReLU and sigmoid both ways, the gradient of BCE with logits,
+ * and Adam's update. Each method covers {@code n} consecutive elements from the given offsets.
  *
- * <p>Every implementation computes each element with the same float operations in the same order
- * (no fused multiply-add), so all give the same bits and results do not depend on how a range is
- * split into vectors, tails or threads.
+ * <p>Every implementation computes each element with the same operations in the same order (no
+ * fused multiply-add), so all give the same bits, except that the ones through exp (sigmoid
+ * forward, the BCE gradient) may use another exp than Math.exp, good to an ulp of the double:
+ * the float results can then differ from the scalar loops' by an ulp (none did in 31 million
+ * tries). Within one implementation an element's result never depends on where a range starts
+ * or how it is split into vectors, tails or threads.
  */
 interface PointwiseKernel {
     /** y = max(x, 0) with Math.max's rules: NaN stays NaN, -0 becomes +0. x and y may coincide. */
@@ -22,6 +25,18 @@ interface PointwiseKernel {
 
     /** dx = dy * (x &gt; 0 ? 1 : slope). */
     void leakyReluBackward(float slope, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n);
+
+    /** y = 1 / (1 + exp(-x)), evaluated in double and rounded once. x and y may coincide. */
+    void sigmoidForward(float[] x, int xOff, float[] y, int yOff, int n);
+
+    /** dx = dy * y * (1 - y), from the forward's output y, in float. */
+    void sigmoidBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n);
+
+    /**
+     * d = scale * (sigmoid(x) - t), in double and rounded once; the sigmoid through exp(-|x|) so
+     * that neither side overflows (the gradient of BCE with logits).
+     */
+    void bceWithLogitsGradient(float scale, float[] x, int xOff, float[] t, int tOff, float[] d, int dOff, int n);
 
     /** One Adam (or AdamW) update of p, m and v from g; g is read only. */
     void adam(AdamStep step, float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int n);

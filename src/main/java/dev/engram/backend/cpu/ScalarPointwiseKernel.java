@@ -41,6 +41,32 @@ final class ScalarPointwiseKernel implements PointwiseKernel {
     }
 
     @Override
+    public void sigmoidForward(float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = (float) (1 / (1 + Math.exp(-(double) x[xOff + i])));
+        }
+    }
+
+    @Override
+    public void sigmoidBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
+        for (int i = 0; i < n; i++) {
+            float s = y[yOff + i];
+            dx[dxOff + i] = dy[dyOff + i] * s * (1f - s);
+        }
+    }
+
+    @Override
+    public void bceWithLogitsGradient(float scale, float[] x, int xOff, float[] t, int tOff, float[] d, int dOff,
+                                      int n) {
+        for (int i = 0; i < n; i++) {
+            double v = x[xOff + i];
+            double e = Math.exp(-Math.abs(v));
+            double sigmoid = v >= 0 ? 1 / (1 + e) : e / (1 + e);
+            d[dOff + i] = (float) (scale * (sigmoid - t[tOff + i]));
+        }
+    }
+
+    @Override
     public void adam(AdamStep s, float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
                      int n) {
         for (int i = 0; i < n; i++) {

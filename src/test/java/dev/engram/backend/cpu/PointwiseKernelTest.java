@@ -7,13 +7,15 @@ import java.util.Random;
 import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The Vector API pointwise kernel gives the scalar loops' bits for every element, wherever a range
  * starts and however long it is (vectors, tail, both), on values that include NaN, infinities,
- * both zeros and denormals. The ops' meaning (PyTorch's) is checked in ActivationOpsTest and
- * OptimizerOpsTest.
+ * both zeros and denormals; the ops through exp come within one float ulp of them and give the
+ * same bits wherever an element falls in a range. The ops' meaning (PyTorch's) is checked in
+ * ActivationOpsTest, LossOpsTest and OptimizerOpsTest.
  */
 class PointwiseKernelTest {
     private static final int[] LENGTHS = {0, 1, 7, 8, 9, 16, 17, 31, 33, 1000};
@@ -30,20 +32,58 @@ class PointwiseKernelTest {
 
     @Test
     void reluBothWays() {
-        compare("relu forward", (k, a, n) -> k.reluForward(a[0], 3, a[1], 5, n));
-        compare("relu backward", (k, a, n) -> k.reluBackward(a[0], 3, a[1], 5, a[2], 1, n));
+        compare("relu forward", 0, (k, a, n) -> k.reluForward(a[0], 3, a[1], 5, n));
+        compare("relu backward", 0, (k, a, n) -> k.reluBackward(a[0], 3, a[1], 5, a[2], 1, n));
     }
 
     @Test
     void leakyReluBothWays() {
-        compare("leaky forward", (k, a, n) -> k.leakyReluForward(0.2f, a[0], 2, a[1], 4, n));
-        compare("leaky backward", (k, a, n) -> k.leakyReluBackward(0.01f, a[0], 1, a[1], 0, a[2], 6, n));
+        compare("leaky forward", 0, (k, a, n) -> k.leakyReluForward(0.2f, a[0], 2, a[1], 4, n));
+        compare("leaky backward", 0, (k, a, n) -> k.leakyReluBackward(0.01f, a[0], 1, a[1], 0, a[2], 6, n));
     }
 
     @Test
     void forwardInPlace() {
-        compare("relu in place", (k, a, n) -> k.reluForward(a[0], 2, a[0], 2, n));
-        compare("leaky in place", (k, a, n) -> k.leakyReluForward(0.2f, a[1], 0, a[1], 0, n));
+        compare("relu in place", 0, (k, a, n) -> k.reluForward(a[0], 2, a[0], 2, n));
+        compare("leaky in place", 0, (k, a, n) -> k.leakyReluForward(0.2f, a[1], 0, a[1], 0, n));
+    }
+
+    @Test
+    void sigmoidBackwardExactly() {
+        compare("sigmoid backward", 0, (k, a, n) -> k.sigmoidBackward(a[0], 3, a[1], 5, a[2], 1, n));
+    }
+
+    @Test
+    void opsThroughExpWithinAnUlp() {
+        compare("sigmoid forward", 1, (k, a, n) -> k.sigmoidForward(a[0], 3, a[1], 5, n));
+        compare("sigmoid in place", 1, (k, a, n) -> k.sigmoidForward(a[0], 2, a[0], 2, n));
+        compare("bce with logits gradient", 1,
+                (k, a, n) -> k.bceWithLogitsGradient(0.25f, a[0], 1, a[1], 6, a[2], 3, n));
+    }
+
+    /** The ops through exp do their tail in a vector too: an element gets the same bits wherever it falls. */
+    @Test
+    void opsThroughExpIndependentOfPosition() {
+        float[] x = values(new Random(7), 1000);
+        float[] t = values(new Random(8), 1000);
+        float[] whole = new float[1000];
+        float[] wholeGrad = new float[1000];
+        vector.sigmoidForward(x, 0, whole, 0, 1000);
+        vector.bceWithLogitsGradient(0.5f, x, 0, t, 0, wholeGrad, 0, 1000);
+        for (int start : new int[] {1, 3, 5, 7}) {
+            for (int length : new int[] {1, 2, 3, 6, 13}) {
+                float[] part = new float[length];
+                float[] partGrad = new float[length];
+                vector.sigmoidForward(x, start, part, 0, length);
+                vector.bceWithLogitsGradient(0.5f, x, start, t, start, partGrad, 0, length);
+                for (int i = 0; i < length; i++) {
+                    assertEquals(Float.floatToRawIntBits(whole[start + i]), Float.floatToRawIntBits(part[i]),
+                            "sigmoid of element " + (start + i) + " from a range starting there, length " + length);
+                    assertEquals(Float.floatToRawIntBits(wholeGrad[start + i]), Float.floatToRawIntBits(partGrad[i]),
+                            "bce gradient of element " + (start + i) + ", length " + length);
+                }
+            }
+        }
     }
 
     @Test
@@ -53,7 +93,7 @@ class PointwiseKernelTest {
                 PointwiseKernel.AdamStep.of(3e-4f, 0.8f, 0.99f, 1e-6f, 0.01f, false, 7),
                 PointwiseKernel.AdamStep.of(1e-3f, 0.9f, 0.999f, 1e-8f, 0.05f, true, 1000)};
         for (PointwiseKernel.AdamStep s : steps) {
-            compare("adam " + s, (k, a, n) -> k.adam(s, a[0], 1, a[1], 2, a[2], 3, a[3], 4, n));
+            compare("adam " + s, 0, (k, a, n) -> k.adam(s, a[0], 1, a[1], 2, a[2], 3, a[3], 4, n));
         }
     }
 
@@ -63,9 +103,10 @@ class PointwiseKernelTest {
 
     /**
      * Runs the call for n elements on both kernels over copies of the same five arrays (n + 8 long:
-     * calls start up to 7 in), for each length; all bits must match.
+     * calls start up to 7 in), for each length; every element must match to the bit, or to
+     * {@code ulps} float ulps (NaN where the scalar loop gives NaN).
      */
-    private static void compare(String what, Call call) {
+    private static void compare(String what, int ulps, Call call) {
         for (int length : LENGTHS) {
             float[][] inputs = new float[5][];
             Random random = new Random(length * 31L + what.hashCode());
@@ -82,12 +123,19 @@ class PointwiseKernelTest {
             call.run(vector, actual, length);
             for (int a = 0; a < inputs.length; a++) {
                 int array = a;
-                forEach(expected[a], i -> assertEquals(Float.floatToRawIntBits(expected[array][i]),
-                        Float.floatToRawIntBits(actual[array][i]),
+                forEach(expected[a], i -> assertTrue(ulpsApart(expected[array][i], actual[array][i]) <= ulps,
                         () -> what + ", length " + length + ": array " + array + " element " + i + " is "
                                 + actual[array][i] + ", the scalar loop gives " + expected[array][i]));
             }
         }
+    }
+
+    /** 0 for the same bits or two NaNs; otherwise how many floats lie between them (large across signs). */
+    private static long ulpsApart(float expected, float actual) {
+        if (Float.isNaN(expected) && Float.isNaN(actual)) {
+            return 0;
+        }
+        return Math.abs((long) Float.floatToRawIntBits(expected) - Float.floatToRawIntBits(actual));
     }
 
     private static float[] values(Random random, int length) {

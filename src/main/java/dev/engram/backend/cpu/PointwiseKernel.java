@@ -10,8 +10,9 @@ package dev.engram.backend.cpu;
  * fused multiply-add), so all give the same bits, except that the ones through exp (sigmoid
  * forward, the BCE gradient) may use another exp than Math.exp, good to an ulp of the double:
  * the float results can then differ from the scalar loops' by an ulp (none did in 31 million
- * tries). Within one implementation an element's result never depends on where a range starts
- * or how it is split into vectors, tails or threads.
+ * tries; the Vector API's exp before the JIT compiles it may differ from its compiled one alike).
+ * Within one implementation an element's result does not depend on where a range starts or how
+ * it is split into vectors, tails or threads.
  */
 interface PointwiseKernel {
     /** y = max(x, 0) with Math.max's rules: NaN stays NaN, -0 becomes +0. x and y may coincide. */

@@ -106,7 +106,7 @@ final class CpuActivations {
                 for (int i = from; i < to; i++) {
                     float bv = xs[xo + i] * a;
                     float g = gs[go + i];
-                    ds[dOff + i] = bv > Activation.SOFTPLUS_THRESHOLD ? g : (float) (g * sigmoid(bv));
+                    ds[dOff + i] = bv > Activation.SOFTPLUS_THRESHOLD ? g : (float) (g * ScalarPointwiseKernel.sigmoid(bv));
                 }
             };
         };
@@ -124,11 +124,6 @@ final class CpuActivations {
             case RELU, LEAKY_RELU -> CpuElementwise.GRAIN;
             default -> TRANSCENDENTAL_GRAIN;
         };
-    }
-
-    /** 1 / (1 + e^-x): exp overflows to infinity for very negative x and the result is a clean 0. */
-    private static double sigmoid(double x) {
-        return 1 / (1 + Math.exp(-x));
     }
 
     /** Phi(x) = P(N(0, 1) <= x) through erfc, which keeps its relative accuracy in the far left tail. */

@@ -43,7 +43,7 @@ final class ScalarPointwiseKernel implements PointwiseKernel {
     @Override
     public void sigmoidForward(float[] x, int xOff, float[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) {
-            y[yOff + i] = (float) (1 / (1 + Math.exp(-(double) x[xOff + i])));
+            y[yOff + i] = (float) sigmoid(x[xOff + i]);
         }
     }
 
@@ -89,6 +89,11 @@ final class ScalarPointwiseKernel implements PointwiseKernel {
     @Override
     public String name() {
         return "scalar";
+    }
+
+    /** 1 / (1 + e^-x): exp overflows to infinity for very negative x and the result is a clean 0. */
+    static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
     }
 
     /** All ones when 0 &lt; x &lt;= +inf, else zero (NaN and both zeros included). */

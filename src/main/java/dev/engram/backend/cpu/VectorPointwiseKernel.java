@@ -4,7 +4,6 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,16 +13,22 @@ import jdk.incubator.vector.VectorSpecies;
  * vector exp, about 3.5x Math.exp's rate here) and do their tail as one masked vector, so every
  * element goes through the same exp.
  *
+ * <p>Every float vector here has the one shape S that the GEMM and convolution kernels use too, the
+ * doubles taken as halves of it: with a second float shape in the process (a 128-bit species for
+ * the double halves), the JDK's shared FloatVector code saw two vector classes, its type profiles
+ * went bimorphic, and C2 then boxed the convolution tiles' vectors (conv-ae's step 1.6x slower
+ * whenever dense-ae had run first; bench/NOTES.md).
+ *
  * <p>Only {@link PointwiseKernel#preferred()} names this class, through {@link VectorApi}.
  */
 final class VectorPointwiseKernel implements PointwiseKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final ScalarPointwiseKernel TAIL = new ScalarPointwiseKernel();
-    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-    /** Floats as many as D's doubles: the float side of a double computation. */
-    private static final VectorSpecies<Float> H = VectorSpecies.of(float.class,
-            VectorShape.forBitSize(D.vectorBitSize() / 2));
+    /** Doubles of S's bit size: half an S vector's lanes each. */
+    private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, S.vectorShape());
+    /** Lanes L/2 to L - 1 of S, where the upper double half goes back. */
+    private static final VectorMask<Float> UPPER = S.indexInRange(-L / 2, L / 2);
 
     @Override
     public void reluForward(float[] x, int xOff, float[] y, int yOff, int n) {
@@ -70,14 +75,15 @@ final class VectorPointwiseKernel implements PointwiseKernel {
 
     @Override
     public void sigmoidForward(float[] x, int xOff, float[] y, int yOff, int n) {
-        int step = H.length();
         int i = 0;
-        for (int end = H.loopBound(n); i < end; i += step) {
-            toFloats(sigmoid(toDoubles(FloatVector.fromArray(H, x, xOff + i)))).intoArray(y, yOff + i);
+        for (int end = S.loopBound(n); i < end; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            toFloats(sigmoid(lower(v)), sigmoid(upper(v))).intoArray(y, yOff + i);
         }
         if (i < n) {
-            VectorMask<Float> tail = H.indexInRange(i, n);
-            toFloats(sigmoid(toDoubles(FloatVector.fromArray(H, x, xOff + i, tail)))).intoArray(y, yOff + i, tail);
+            VectorMask<Float> tail = S.indexInRange(i, n);
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i, tail);
+            toFloats(sigmoid(lower(v)), sigmoid(upper(v))).intoArray(y, yOff + i, tail);
         }
     }
 
@@ -94,18 +100,19 @@ final class VectorPointwiseKernel implements PointwiseKernel {
     @Override
     public void bceWithLogitsGradient(float scale, float[] x, int xOff, float[] t, int tOff, float[] d, int dOff,
                                       int n) {
-        int step = H.length();
         int i = 0;
-        for (int end = H.loopBound(n); i < end; i += step) {
-            DoubleVector v = toDoubles(FloatVector.fromArray(H, x, xOff + i));
-            DoubleVector target = toDoubles(FloatVector.fromArray(H, t, tOff + i));
-            toFloats(stableSigmoid(v).sub(target).mul(scale)).intoArray(d, dOff + i);
+        for (int end = S.loopBound(n); i < end; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            FloatVector target = FloatVector.fromArray(S, t, tOff + i);
+            toFloats(bceGradient(scale, lower(v), lower(target)), bceGradient(scale, upper(v), upper(target)))
+                    .intoArray(d, dOff + i);
         }
         if (i < n) {
-            VectorMask<Float> tail = H.indexInRange(i, n);
-            DoubleVector v = toDoubles(FloatVector.fromArray(H, x, xOff + i, tail));
-            DoubleVector target = toDoubles(FloatVector.fromArray(H, t, tOff + i, tail));
-            toFloats(stableSigmoid(v).sub(target).mul(scale)).intoArray(d, dOff + i, tail);
+            VectorMask<Float> tail = S.indexInRange(i, n);
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i, tail);
+            FloatVector target = FloatVector.fromArray(S, t, tOff + i, tail);
+            toFloats(bceGradient(scale, lower(v), lower(target)), bceGradient(scale, upper(v), upper(target)))
+                    .intoArray(d, dOff + i, tail);
         }
     }
 
@@ -151,11 +158,24 @@ final class VectorPointwiseKernel implements PointwiseKernel {
                 v.compare(VectorOperators.GE, 0.0));
     }
 
-    private static DoubleVector toDoubles(FloatVector v) {
+    /** scale * (sigmoid(v) - target). */
+    private static DoubleVector bceGradient(float scale, DoubleVector v, DoubleVector target) {
+        return stableSigmoid(v).sub(target).mul(scale);
+    }
+
+    /** The lower half of v's lanes in doubles. */
+    private static DoubleVector lower(FloatVector v) {
         return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
     }
 
-    private static FloatVector toFloats(DoubleVector v) {
-        return (FloatVector) v.convertShape(VectorOperators.D2F, H, 0);
+    /** The upper half of v's lanes in doubles. */
+    private static DoubleVector upper(FloatVector v) {
+        return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 1);
+    }
+
+    /** Two halves back in one float vector of S. */
+    private static FloatVector toFloats(DoubleVector lower, DoubleVector upper) {
+        FloatVector low = (FloatVector) lower.convertShape(VectorOperators.D2F, S, 0);
+        return low.blend((FloatVector) upper.convertShape(VectorOperators.D2F, S, -1), UPPER);
     }
 }

@@ -12,7 +12,8 @@ package dev.engram.backend.cpu;
  * the float results can then differ from the scalar loops' by an ulp (none did in 31 million
  * tries; the Vector API's exp before the JIT compiles it may differ from its compiled one alike).
  * Within one implementation an element's result does not depend on where a range starts or how
- * it is split into vectors, tails or threads.
+ * it is split into vectors, tails or threads (a NaN result is NaN; its sign and payload are left
+ * open, as IEEE 754 leaves them).
  */
 interface PointwiseKernel {
     /** y = max(x, 0) with Math.max's rules: NaN stays NaN, -0 becomes +0. x and y may coincide. */

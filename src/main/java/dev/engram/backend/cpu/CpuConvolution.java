@@ -4,8 +4,10 @@ import dev.engram.backend.ConvGeometry;
 import dev.engram.tensor.Tensor;
 
 /**
- * Convolution and bias ops of the CPU backend. Layers with many channels on both sides run as
- * {@link DirectConvolution} when the Vector API is present; any other convolution is lowered to one GEMM per group of
+ * Convolution and bias ops of the CPU backend. A pass whose register tiles would hold many channels
+ * in their lanes runs as {@link DirectConvolution} when the Vector API is present (forward with many
+ * output channels, backward-data with many input channels, the filter gradient with either); any
+ * other pass is lowered to one GEMM per group of
  * images: the group's windows become a column matrix ({@link Im2col}) of [c*r*s, images*p*q], and
  * y_group [k, images*p*q] = W [k, c*r*s] col_group. Grouping makes the GEMM wide (n = images*p*q
  * instead of p*q), so the weights are packed once per group instead of once per image: with the
@@ -52,10 +54,6 @@ final class CpuConvolution {
         this.direct = DirectConvKernel.vector().map(kernel -> new DirectConvolution(threads, kernel)).orElse(null);
     }
 
-    /** Whether this geometry runs as a direct convolution rather than im2col and GEMM. */
-    private boolean isDirect(ConvGeometry g) {
-        return direct != null && DirectConvolution.suits(g);
-    }
 
     /** y_group = W col(x_group). */
     synchronized void forward(ConvGeometry g, Tensor x, Tensor w, Tensor y) {
@@ -63,7 +61,7 @@ final class CpuConvolution {
         float[] wd = CpuBackend.data(w);
         float[] yd = CpuBackend.data(y);
         int wo = CpuBackend.offset(w);
-        if (isDirect(g)) {
+        if (direct != null && DirectConvolution.suitsForward(g)) {
             direct.forward(g, xd, CpuBackend.offset(x), wd, wo, yd, CpuBackend.offset(y));
             return;
         }
@@ -97,7 +95,7 @@ final class CpuConvolution {
         float[] wd = CpuBackend.data(w);
         float[] dxd = CpuBackend.data(dx);
         int wo = CpuBackend.offset(w);
-        if (isDirect(g)) {
+        if (direct != null && DirectConvolution.suitsBackwardData(g)) {
             direct.backwardData(g, dyd, CpuBackend.offset(dy), wd, wo, dxd, CpuBackend.offset(dx));
             return;
         }
@@ -136,7 +134,7 @@ final class CpuConvolution {
         float[] dyd = CpuBackend.data(dy);
         float[] dwd = CpuBackend.data(dw);
         int dwo = CpuBackend.offset(dw);
-        if (isDirect(g)) {
+        if (direct != null && DirectConvolution.suitsBackwardFilter(g)) {
             direct.backwardFilter(g, xd, CpuBackend.offset(x), dyd, CpuBackend.offset(dy), dwd, dwo);
             return;
         }

@@ -5,18 +5,21 @@ import dev.engram.backend.ConvGeometry;
 import java.util.Arrays;
 
 /**
- * Direct convolution for layers with at least {@value #MIN_CHANNELS} input and output channels:
+ * Direct convolution for the passes whose tile lanes hold at least {@value #MIN_CHANNELS} channels:
  * the images are copied once to a channels-last layout with zero margins, and each register tile
  * reads its window taps in place, where the im2col path writes a column matrix r*s times the
  * input's size and packs it again for the GEMM. On conv-vae's 32 <-> 64 layers the column matrix,
- * its packing and col2im took about 40% of a training step (bench/NOTES.md).
+ * its packing and col2im took about 40% of a training step (bench/NOTES.md). The lanes of forward
+ * are output channels, those of backward-data input channels, those of the filter gradient input
+ * channels or, for an input with few (an image's 1 or 3), output channels.
  *
  * <p>Layouts, for the padded input side (x or dx) of {@code n} images: pixel (y, x) of image i,
  * channel c, at ((i * rows + y) * cols + x) * cs + c, where the image sits at row padH,
- * column padW, and cs is the channel count rounded up to the tile width (extra channels
- * hold anything: no result reads them). Output side (y or dy) as pixel rows: output pixel j of the whole batch (image-major) at
- * j * ks, ks its channel count (rounded up for y). Window tap t = (kr, ks) of output pixel (oh, ow)
- * of image i reads base(i, oh, ow) + tapOffset(t), so a tile's six rows are six base offsets.
+ * column padW, and cs is the channel count, rounded up to the tile width where the channels are
+ * lanes (extra channels hold anything: no result reads them). Output side (y or dy) as pixel rows:
+ * output pixel j of the whole batch (image-major) at j * ks, ks its channel count (rounded up for
+ * y). Window tap t = (kr, ks) of output pixel (oh, ow) of image i reads base(i, oh, ow) +
+ * tapOffset(t), so a tile's six rows are six base offsets.
  *
  * <p>Sums run in an order fixed by the geometry: forward sums each output over (tap, channel);
  * backward-data adds tap after tap of blocks of six consecutive output pixels of the batch (the
@@ -24,7 +27,7 @@ import java.util.Arrays;
  * {@value #CHUNK} pixels in order. So results are the same bits on any thread count.
  */
 final class DirectConvolution {
-    /** Fewer channels than this on either side leaves most of a tile's lanes or rows idle. */
+    /** Fewer channels than this in a tile's lanes leaves most of them idle. */
     static final int MIN_CHANNELS = 16;
     /** Pixels per chunk of the filter gradient: a chunk's dy rows and input windows stay in L2. */
     private static final int CHUNK = 256;
@@ -47,13 +50,24 @@ final class DirectConvolution {
         this.width = kernel.width();
     }
 
-    static boolean suits(ConvGeometry g) {
-        return g.c() >= MIN_CHANNELS && g.k() >= MIN_CHANNELS;
+    /** Whether the forward pass suits: its lanes are output channels. */
+    static boolean suitsForward(ConvGeometry g) {
+        return g.k() >= MIN_CHANNELS;
+    }
+
+    /** Whether backward-data suits: its lanes are input channels. */
+    static boolean suitsBackwardData(ConvGeometry g) {
+        return g.c() >= MIN_CHANNELS;
+    }
+
+    /** Whether the filter gradient suits: its lanes are input channels, or output channels where the input has few. */
+    static boolean suitsBackwardFilter(ConvGeometry g) {
+        return suitsForward(g) || suitsBackwardData(g);
     }
 
     /** y = conv(x, W): tiles of six output pixels by one panel of width output channels. */
     void forward(ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff) {
-        Frame f = new Frame(g, width);
+        Frame f = new Frame(g, width, false);
         float[] xs = padded.get(f.paddedSize());
         toPadded(f, x, xOff, xs);
         int kp = roundUp(g.k(), width);
@@ -99,7 +113,7 @@ final class DirectConvolution {
      * images is computed by both, each storing its own rows.
      */
     void backwardData(ConvGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff) {
-        Frame f = new Frame(g, width);
+        Frame f = new Frame(g, width, true);
         float[] rows = pixelRows.get(f.pixels * g.k());
         toPixelRows(f, dy, dyOff, rows);
         float[] packed = weights.get(f.cs * f.taps * g.k());
@@ -147,7 +161,11 @@ final class DirectConvolution {
      * one tap, each summing its products over a chunk of pixels, chunk after chunk.
      */
     void backwardFilter(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff) {
-        Frame f = new Frame(g, width);
+        if (!suitsBackwardData(g)) {
+            backwardFilterByOutputChannel(g, x, xOff, dy, dyOff, dw, dwOff);
+            return;
+        }
+        Frame f = new Frame(g, width, true);
         float[] xs = padded.get(f.paddedSize());
         toPadded(f, x, xOff, xs);
         // Rows past the last channel read into the next pixel (or these ROWS extra floats) and are dropped.
@@ -179,13 +197,63 @@ final class DirectConvolution {
                 }
             }
         });
+        addSums(g, sums, g.k() * f.cs, f.cs, 1, dw, dwOff);
+    }
+
+    /**
+     * dw += the filter gradient for inputs with few channels (an image's 1 or 3): tiles of six
+     * (tap, input channel) terms by one panel of output channels, each summing over a chunk of
+     * pixels the input's value at that term of the pixel's window times the pixel's dy row, chunk
+     * after chunk. The lanes hold output channels, so a 3-channel input does not leave 13 of 16 idle.
+     */
+    private void backwardFilterByOutputChannel(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw,
+                                               int dwOff) {
+        Frame f = new Frame(g, width, false);
+        float[] xs = padded.get(f.paddedSize());
+        toPadded(f, x, xOff, xs);
+        // Lanes past the last output channel read into the next pixel (or these extra floats) and are dropped.
+        float[] rows = pixelRows.get(f.pixels * g.k() + width);
+        toPixelRows(f, dy, dyOff, rows);
+        int terms = f.taps * g.c();
+        int kp = roundUp(g.k(), width);
+        float[] sums = weights.get(terms * kp + spareSize());
+        int[] bases = bases(f);
+        int[] termOffsets = f.termOffsets();
+        int[] rowStarts = multiples(f.pixels, g.k());
+        int termBlocks = ceilDiv(terms, ROWS);
+        int panels = kp / width;
+        threads.forChunks((long) termBlocks * panels, 1, (thread, from, to) -> {
+            int[] aBase = new int[ROWS];
+            int[] outBase = new int[ROWS];
+            int spare = terms * kp + thread * ROWS * width;
+            for (int chunk = 0; chunk * CHUNK < f.pixels; chunk++) {
+                int first = chunk * CHUNK;
+                int last = Math.min(f.pixels, first + CHUNK);
+                for (int tile = from; tile < to; tile++) {
+                    int panel = tile % panels;
+                    int t0 = tile / panels * ROWS;
+                    for (int i = 0; i < ROWS; i++) {
+                        aBase[i] = termOffsets[Math.min(t0 + i, terms - 1)];
+                        outBase[i] = t0 + i < terms ? (t0 + i) * kp + panel * width : spare + i * width;
+                    }
+                    kernel.multiply(xs, aBase, bases, rows, panel * width, rowStarts, first, last, sums, outBase,
+                            chunk > 0);
+                }
+            }
+        });
+        addSums(g, sums, g.c() * kp, 1, kp, dw, dwOff);
+    }
+
+    /** dw [k, c, taps] += the tiles' sums, the sum for (tap, k, ci) at tap * perTap + k * perK + ci * perC. */
+    private void addSums(ConvGeometry g, float[] sums, int perTap, int perK, int perC, float[] dw, int dwOff) {
         int c = g.c();
+        int taps = g.r() * g.s();
         threads.forRange(g.k(), 1, (from, to) -> {
             for (int k = from; k < to; k++) {
                 for (int ci = 0; ci < c; ci++) {
-                    int at = dwOff + (k * c + ci) * f.taps;
-                    for (int tap = 0; tap < f.taps; tap++) {
-                        dw[at + tap] += sums[(tap * g.k() + k) * f.cs + ci];
+                    int at = dwOff + (k * c + ci) * taps;
+                    for (int tap = 0; tap < taps; tap++) {
+                        dw[at + tap] += sums[tap * perTap + k * perK + ci * perC];
                     }
                 }
             }
@@ -331,7 +399,8 @@ final class DirectConvolution {
         final int cs;
         final int imageSize;
 
-        Frame(ConvGeometry g, int width) {
+        /** {@code channelLanes}: the input's channels are a tile's lanes, so rounded up to the tile's width. */
+        Frame(ConvGeometry g, int width, boolean channelLanes) {
             this.g = g;
             taps = g.r() * g.s();
             pq = g.p() * g.q();
@@ -339,7 +408,7 @@ final class DirectConvolution {
             // Tall and wide enough for the image at (padH, padW) and for every window's reach.
             rows = Math.max(g.padH() + g.h(), (g.p() - 1) * g.strideH() + (g.r() - 1) * g.dilationH() + 1);
             cols = Math.max(g.padW() + g.w(), (g.q() - 1) * g.strideW() + (g.s() - 1) * g.dilationW() + 1);
-            cs = roundUp(g.c(), width);
+            cs = channelLanes ? roundUp(g.c(), width) : g.c();
             imageSize = rows * cols * cs;
         }
 

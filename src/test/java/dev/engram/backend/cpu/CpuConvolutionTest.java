@@ -35,7 +35,7 @@ class CpuConvolutionTest {
      * batches split between threads in mid-block of six pixels.
      */
     static final List<Conv> GEOMETRIES = List.of(
-            new Conv(5, 16, 100, 104, 2, 3, 3, 1, 1, 1, 1, 1, 1), // groups of 2, 2, 1
+            new Conv(5, 15, 100, 104, 2, 3, 3, 1, 1, 1, 1, 1, 1), // groups of 2, 2, 1 (15 channels: no pass is direct)
             new Conv(7, 2, 50, 56, 3, 3, 3, 2, 2, 2, 2, 2, 2), // several images per group; stride, padding, dilation 2
             // Direct convolutions (16+ channels on both sides):
             Conv.square(7, 32, 14, 14, 64, 4, 2, 1, 1),   // conv-vae's middle layer; 343 pixels: two filter chunks
@@ -43,6 +43,11 @@ class CpuConvolutionTest {
             new Conv(2, 16, 7, 6, 33, 3, 2, 2, 1, 1, 0, 1, 2), // per-axis kernel, stride, padding, dilation
             Conv.square(3, 20, 7, 9, 18, 3, 1, 2, 2),      // dilation 2, padding 2
             Conv.square(5, 24, 4, 4, 16, 1, 1, 0, 1),      // 1x1
+            new Conv(2, 16, 7, 8, 16, 1, 1, 2, 3, 0, 0, 1, 1), // stride past the kernel: input pixels no tap reaches
+            Conv.square(2, 16, 8, 8, 17, 2, 3, 1, 1),      // kernel 2, stride 3: phases with one tap or none
+            // Direct forward and filter gradient by output channel only (16+ output channels, few input ones):
+            Conv.square(3, 3, 9, 11, 20, 3, 2, 1, 1),      // 27 terms: the last tile has filler rows; 20 lanes
+            Conv.square(2, 1, 8, 8, 16, 4, 2, 1, 1),       // one input channel, as conv-vae's first layer
             Conv.square(3, 2, 7, 9, 3, 3, 1, 2, 2),       // dilation 2, padding 2
             Conv.square(3, 2, 5, 7, 4, 3, 1, 0, 1),       // plain 3x3 on 5x7
             Conv.square(3, 2, 5, 7, 4, 3, 2, 1, 1),       // stride 2, padding 1
@@ -72,12 +77,20 @@ class CpuConvolutionTest {
     }
 
     @Test
-    void layersWithManyChannelsRunAsDirectConvolutions() {
+    void opsWhoseLanesHaveManyChannelsRunAsDirectConvolutions() {
         assertTrue(DirectConvKernel.vector().isPresent(), "the tests run with jdk.incubator.vector");
-        long direct = GEOMETRIES.stream().map(CpuConvolutionTest::geometry).filter(DirectConvolution::suits).count();
-        assertEquals(5, direct, "geometries above that take the direct path");
-        assertFalse(DirectConvolution.suits(geometry(Conv.square(2, 15, 5, 5, 64, 3, 1, 1, 1))));
-        assertFalse(DirectConvolution.suits(geometry(Conv.square(2, 64, 5, 5, 15, 3, 1, 1, 1))));
+        assertEquals(9, directCount(DirectConvolution::suitsForward), "forward passes above that take the direct path");
+        assertEquals(7, directCount(DirectConvolution::suitsBackwardData), "backward-data passes on the direct path");
+        assertEquals(9, directCount(DirectConvolution::suitsBackwardFilter), "filter gradients on the direct path");
+        ConvGeometry thinOutput = geometry(Conv.square(2, 64, 5, 5, 15, 3, 1, 1, 1));
+        assertFalse(DirectConvolution.suitsForward(thinOutput));
+        assertTrue(DirectConvolution.suitsBackwardData(thinOutput));
+        ConvGeometry thin = geometry(Conv.square(2, 15, 5, 5, 15, 3, 1, 1, 1));
+        assertFalse(DirectConvolution.suitsForward(thin) || DirectConvolution.suitsBackwardFilter(thin));
+    }
+
+    private static long directCount(java.util.function.Predicate<ConvGeometry> suits) {
+        return GEOMETRIES.stream().map(CpuConvolutionTest::geometry).filter(suits).count();
     }
 
     @Test

@@ -40,7 +40,7 @@ final class DirectConvolution {
     private final Scratch padded = new Scratch();
     /** The output or output gradient as pixel rows. */
     private final Scratch pixelRows = new Scratch();
-    /** Packed weights, or the filter gradient in [tap, k, cs] order. */
+    /** Packed weights, or the filter gradient's sums: [tap, k, cs], or [tap, c, kp] for a thin input. */
     private final Scratch weights = new Scratch();
     private int[] pixelBases = new int[0];
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,8 +44,8 @@ class CpuConvolutionTest {
             new Conv(2, 16, 7, 6, 33, 3, 2, 2, 1, 1, 0, 1, 2), // per-axis kernel, stride, padding, dilation
             Conv.square(3, 20, 7, 9, 18, 3, 1, 2, 2),      // dilation 2, padding 2
             Conv.square(5, 24, 4, 4, 16, 1, 1, 0, 1),      // 1x1
-            new Conv(2, 16, 7, 8, 16, 1, 1, 2, 3, 0, 0, 1, 1), // stride past the kernel: input pixels no tap reaches
-            Conv.square(2, 16, 8, 8, 17, 2, 3, 1, 1),      // kernel 2, stride 3: phases with one tap or none
+            new Conv(2, 16, 7, 8, 16, 1, 1, 2, 3, 0, 0, 1, 1), // stride past the kernel: input pixels no tap reaches get 0
+            Conv.square(2, 16, 8, 8, 17, 2, 3, 1, 1),      // kernel 2, stride 3: input rows and columns no tap reaches
             // Direct forward and filter gradient by output channel only (16+ output channels, few input ones):
             Conv.square(3, 3, 9, 11, 20, 3, 2, 1, 1),      // 27 terms: the last tile has filler rows; 20 lanes
             Conv.square(2, 1, 8, 8, 16, 4, 2, 1, 1),       // one input channel, as conv-vae's first layer
@@ -89,7 +90,7 @@ class CpuConvolutionTest {
         assertFalse(DirectConvolution.suitsForward(thin) || DirectConvolution.suitsBackwardFilter(thin));
     }
 
-    private static long directCount(java.util.function.Predicate<ConvGeometry> suits) {
+    private static long directCount(Predicate<ConvGeometry> suits) {
         return GEOMETRIES.stream().map(CpuConvolutionTest::geometry).filter(suits).count();
     }
 

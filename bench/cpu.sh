@@ -2,7 +2,7 @@
 # CPU backend benchmarks: SGEMM GFLOP/s (GemmBench), ms per convolution op of conv-ae's layers
 # (ConvBench), then `engram bench --device cpu` on the four
 # reference models (ms per training step, training and inference images/s, peak heap), which
-# writes bench/results/<date>-<cpu>-<cores>core-cpu.json.
+# writes bench/results/<date>-<cpu>-<cores>core-cpu.json (-2, -3... when the day has one).
 # Usage: bench/cpu.sh [steps=20] [more engram bench options, e.g. --models conv-ae --threads 1]
 set -euo pipefail
 cd "$(dirname "$0")/.."

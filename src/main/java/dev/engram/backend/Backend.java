@@ -94,9 +94,10 @@ public abstract class Backend implements AutoCloseable {
     }
 
     /**
-     * Runs {@code step}, the ops of one training step (forward, loss, backward, optimizer) that the
-     * caller repeats with the same shapes. Here it simply runs; the CUDA backend records such steps
-     * and replays them as one CUDA graph. The step must not read device memory (read the loss
+     * Runs {@code step}, ops that the caller repeats with the same shapes: a training step (forward,
+     * loss, backward, optimizer) or an inference batch. Here it simply runs; the CUDA backend records
+     * such steps and replays them as one CUDA graph (the last kind of step seen: training, then
+     * inference, rebuilds it once). The step must not read device memory (read the loss
      * after it): a step that does still runs, op by op.
      */
     public void runStep(Runnable step) {

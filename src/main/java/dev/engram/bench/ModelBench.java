@@ -16,7 +16,8 @@ import dev.engram.tensor.Tensor;
  *   <li>{@code steps} steps back to back with one wait at the end and no loss read: training
  *       images/s, what a pipelined device reaches;</li>
  *   <li>in evaluation mode, {@code warmup} untimed then {@code steps} timed reconstructions
- *       (encode then decode) back to back: inference images/s.</li>
+ *       (encode then decode) back to back: inference images/s. Each goes through
+ *       {@link Backend#runStep} as a training step does, so a GPU replays it as one graph.</li>
  * </ol>
  * Inputs are uniform noise in [0, 1]: the work of a step does not depend on the pixel values.
  */
@@ -60,13 +61,14 @@ public final class ModelBench {
             backend.synchronize();
             double trainRate = rate(batch, steps, t0);
             m.train(false);
+            Runnable reconstruct = () -> m.reconstruct(x);
             for (int i = 0; i < warmup; i++) {
-                m.reconstruct(x);
+                backend.runStep(reconstruct);
             }
             backend.synchronize();
             t0 = System.nanoTime();
             for (int i = 0; i < steps; i++) {
-                m.reconstruct(x);
+                backend.runStep(reconstruct);
             }
             backend.synchronize();
             double inferenceRate = rate(batch, steps, t0);

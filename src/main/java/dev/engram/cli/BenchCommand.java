@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Time the reference models: ms per training step (median), training and inference images/s,",
-                "peak memory. Prints a table and writes JSON (bench/results/DATE-MACHINE-DEVICE.json unless --out)",
+                "peak memory. Prints a table and writes JSON (bench/results/DATE-MACHINE-DEVICE.json, -2, -3... if the",
+                "day has one, unless --out)",
                 "in the schema of bench/pytorch/bench.py; bench/compare.py sets the two side by side."})
 final class BenchCommand implements Callable<Integer> {
     /** The reference models of the design notes and their batches (conv-ae's on a GPU is larger). */
@@ -115,11 +116,7 @@ final class BenchCommand implements Callable<Integer> {
             graphs.forEach((model, state) -> say.printf(Locale.ROOT, "%s: %s%n", model, state));
         }
         report.printTable(say);
-        Path file = out != null ? out : Path.of("bench", "results", LocalDate.now() + "-" + machineSlug(label) + "-"
-                + deviceKind() + ".json");
-        if (file.toAbsolutePath().getParent() != null) {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-        }
+        Path file = resultFile(label, "");
         Files.writeString(file, report.toJson(), StandardCharsets.UTF_8);
         say.println("wrote " + file);
         if (report.failures() > 0) {
@@ -129,7 +126,7 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Each op alone (OpBench): a table and JSON (bench/results/DATE-MACHINE-DEVICE-ops.json unless --out). */
+    /** Each op alone (OpBench): a table and JSON (bench/results/DATE-MACHINE-DEVICE-ops.json, as {@link #resultFile}). */
     private int runOps() throws IOException {
         PrintStream say = main.out();
         try (Backend backend = openBackend()) {
@@ -142,11 +139,7 @@ final class BenchCommand implements Callable<Integer> {
             label.put("load_average_end", loadAverage());
             String timing = backend instanceof CudaBackend ? "device events around each stretch of calls on the CUDA stream"
                     : "host clock around each stretch of calls (the CPU backend is synchronous)";
-            Path file = out != null ? out : Path.of("bench", "results", LocalDate.now() + "-" + machineSlug(label) + "-"
-                    + deviceKind() + "-ops.json");
-            if (file.toAbsolutePath().getParent() != null) {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-            }
+            Path file = resultFile(label, "-ops");
             Files.writeString(file, OpBench.toJson(label, timing, n, rows), StandardCharsets.UTF_8);
             say.println("wrote " + file);
         }
@@ -231,6 +224,25 @@ final class BenchCommand implements Callable<Integer> {
             l.put("device_name", "cpu");
         }
         return l;
+    }
+
+    /** --out, else bench/results/DATE-MACHINE-DEVICE{suffix}.json; its folder is created. */
+    private Path resultFile(Map<String, Object> label, String suffix) throws IOException {
+        Path file = out != null ? out : unusedName(Path.of("bench", "results"),
+                LocalDate.now() + "-" + machineSlug(label) + "-" + deviceKind() + suffix);
+        if (file.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        }
+        return file;
+    }
+
+    /** dir/stem.json, or stem-2.json, stem-3.json... where earlier runs wrote: a run keeps the day's other figures. */
+    static Path unusedName(Path dir, String stem) {
+        Path file = dir.resolve(stem + ".json");
+        for (int i = 2; Files.exists(file); i++) {
+            file = dir.resolve(stem + "-" + i + ".json");
+        }
+        return file;
     }
 
     private static String machineSlug(Map<String, Object> label) {

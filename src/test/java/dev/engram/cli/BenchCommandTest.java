@@ -67,6 +67,16 @@ class BenchCommandTest {
     }
 
     @Test
+    void aDefaultResultFileNeverReplacesAnEarlierRunsFigures() throws Exception {
+        assertEquals(dir.resolve("day-cpu.json"), BenchCommand.unusedName(dir, "day-cpu"));
+        Files.writeString(dir.resolve("day-cpu.json"), "{}");
+        assertEquals(dir.resolve("day-cpu-2.json"), BenchCommand.unusedName(dir, "day-cpu"));
+        Files.writeString(dir.resolve("day-cpu-2.json"), "{}");
+        assertEquals(dir.resolve("day-cpu-3.json"), BenchCommand.unusedName(dir, "day-cpu"));
+        assertEquals(dir.resolve("day-cpu-ops.json"), BenchCommand.unusedName(dir, "day-cpu-ops"));
+    }
+
+    @Test
     void opsModeTimesEveryOpAgainstItsFloor() throws Exception {
         Path file = dir.resolve("ops.json");
         CliRunner r = CliRunner.run("bench", "--ops", "--size", "262144", "--threads", "2", "--out", file.toString());

@@ -30,9 +30,9 @@ import java.util.Optional;
  * steady-state training step takes no memory from the driver and copies nothing to the host
  * except what the caller reads ({@link #readScalar}).
  *
- * <p>Training steps given to {@link #runStep} are replayed as CUDA graphs after two warm-up steps
- * ({@link StepGraphs}); every op goes to the stream through them. {@code -Dengram.cuda.graphs=false}
- * runs every step op by op.
+ * <p>Steps given to {@link #runStep} (training steps, inference batches) are replayed as CUDA
+ * graphs after two warm-up steps ({@link StepGraphs}); every op goes to the stream through them.
+ * {@code -Dengram.cuda.graphs=false} runs every step op by op.
  */
 public final class CudaBackend extends Backend {
     /**
@@ -142,7 +142,7 @@ public final class CudaBackend extends Backend {
         return graphs.patches();
     }
 
-    /** Why training steps run op by op, or empty while they run as CUDA graphs. */
+    /** Why steps run op by op, or empty while they run as CUDA graphs. */
     public Optional<String> graphsOff() {
         return Optional.ofNullable(graphs.offReason());
     }

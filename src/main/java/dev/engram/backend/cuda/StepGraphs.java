@@ -8,15 +8,16 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * Whole training steps as graphs. The first {@link #WARMUP_STEPS} steps run op by op (cuDNN picks
- * its algorithms, the allocator fills its cache); after that each step's ops are recorded instead
- * of issued. The first recorded step becomes a graph, and a later step that does the same work
- * (the same kernels and grids, the same library calls on the same memory) replays it, with the
- * kernel arguments that changed patched into their nodes: Adam's step size, random offsets, a KL
- * weight. A step then costs one launch and a comparison per op instead of a driver call per op.
+ * Whole steps (training steps, inference batches) as graphs. The first {@link #WARMUP_STEPS}
+ * steps run op by op (cuDNN picks its algorithms, the allocator fills its cache); after that each
+ * step's ops are recorded instead of issued. The first recorded step becomes a graph, and a later
+ * step that does the same work (the same kernels and grids, the same library calls on the same
+ * memory) replays it, with the kernel arguments that changed patched into their nodes: Adam's step
+ * size, random offsets, a KL weight. A step then costs one launch and a comparison per op instead
+ * of a driver call per op.
  *
  * <p>A step that does other work (the short last batch of an epoch) runs op by op, and two such
- * steps in a row make a new graph. A step that reads the device, or takes or gives back device
+ * steps in a row make a new graph: inference batches after training get theirs on the second. A step that reads the device, or takes or gives back device
  * memory, cannot be replayed: what it recorded is issued in order and the rest runs op by op.
  * After {@link #FAILURES_BEFORE_OFF} steps in a row that could not become or replay a graph,
  * graphs are switched off with one note saying why, and every step runs op by op.
@@ -174,7 +175,7 @@ final class StepGraphs<G> {
                 graph = null;
             }
             notes.accept("engram: CUDA graphs off after " + failures + " steps that could not be replayed (" + reason
-                    + "); training steps run op by op");
+                    + "); steps run op by op");
         }
     }
 

@@ -38,14 +38,14 @@ public final class CpuBackend extends Backend {
 
     public CpuBackend(int threadCount) {
         threads = new CpuThreads(threadCount);
-        elementwise = new CpuElementwise(threads);
+        PointwiseKernel pointwise = PointwiseKernel.preferred();
+        elementwise = new CpuElementwise(threads, pointwise);
         random = new CpuRandom(threads);
         gemm = new CpuGemm(threads);
-        convolution = new CpuConvolution(threads, gemm);
+        convolution = new CpuConvolution(threads, gemm, pointwise);
         pooling = new CpuPooling(threads);
-        PointwiseKernel pointwise = PointwiseKernel.preferred();
         activations = new CpuActivations(threads, pointwise);
-        normalization = new CpuNormalization(threads);
+        normalization = new CpuNormalization(threads, pointwise);
         losses = new CpuLosses(threads, elementwise, pointwise);
         sparsity = new CpuSparsity(threads, elementwise);
         optimizers = new CpuOptimizers(threads, elementwise, pointwise);

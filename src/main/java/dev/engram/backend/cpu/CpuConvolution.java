@@ -41,6 +41,8 @@ final class CpuConvolution {
 
     private final CpuThreads threads;
     private final CpuGemm gemm;
+    /** The bias gradient's sums. */
+    private final PointwiseKernel pointwise;
     /** For layers it suits, when the Vector API is present; null otherwise. */
     private final DirectConvolution direct;
     /** A group's column matrix [c*r*s, images*p*q]. */
@@ -48,9 +50,10 @@ final class CpuConvolution {
     /** A group's output or output gradient in the grouped layout [k, images*p*q]. */
     private final Scratch grouped = new Scratch();
 
-    CpuConvolution(CpuThreads threads, CpuGemm gemm) {
+    CpuConvolution(CpuThreads threads, CpuGemm gemm, PointwiseKernel pointwise) {
         this.threads = threads;
         this.gemm = gemm;
+        this.pointwise = pointwise;
         this.direct = DirectConvKernel.vector().map(kernel -> new DirectConvolution(threads, kernel)).orElse(null);
     }
 
@@ -281,27 +284,13 @@ final class CpuConvolution {
             });
             return;
         }
-        // Four running sums per channel (elements i mod 4), so the adds do not wait on each other.
         threads.forRange(channels, 1, (from, to) -> {
             for (int c = from; c < to; c++) {
-                double s0 = 0;
-                double s1 = 0;
-                double s2 = 0;
-                double s3 = 0;
+                double s = 0;
                 for (int n = 0; n < batch; n++) {
-                    int base = go + (n * channels + c) * inner;
-                    int i = 0;
-                    for (; i + 3 < inner; i += 4) {
-                        s0 += g[base + i];
-                        s1 += g[base + i + 1];
-                        s2 += g[base + i + 2];
-                        s3 += g[base + i + 3];
-                    }
-                    for (; i < inner; i++) {
-                        s0 += g[base + i];
-                    }
+                    s += pointwise.sum(g, go + (n * channels + c) * inner, inner);
                 }
-                db[bo + c] += (float) ((s0 + s1) + (s2 + s3));
+                db[bo + c] += (float) s;
             }
         });
     }

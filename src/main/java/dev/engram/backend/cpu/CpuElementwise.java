@@ -11,9 +11,11 @@ final class CpuElementwise {
     static final int REDUCE_BLOCK = 1 << 12;
 
     private final CpuThreads threads;
+    private final PointwiseKernel kernel;
 
-    CpuElementwise(CpuThreads threads) {
+    CpuElementwise(CpuThreads threads, PointwiseKernel kernel) {
         this.threads = threads;
+        this.kernel = kernel;
     }
 
     void fill(float[] t, int off, int n, float v) {
@@ -71,24 +73,11 @@ final class CpuElementwise {
     }
 
     double sum(float[] x, int xo, int n) {
-        return reduce(n, (from, to) -> {
-            double s = 0;
-            for (int i = from; i < to; i++) {
-                s += x[xo + i];
-            }
-            return s;
-        });
+        return reduce(n, (from, to) -> kernel.sum(x, xo + from, to - from));
     }
 
     double sumOfSquares(float[] x, int xo, int n) {
-        return reduce(n, (from, to) -> {
-            double s = 0;
-            for (int i = from; i < to; i++) {
-                double v = x[xo + i];
-                s += v * v;
-            }
-            return s;
-        });
+        return reduce(n, (from, to) -> kernel.squaredDeviations(x, xo + from, to - from, 0));
     }
 
     /** A partial sum over [from, to). */

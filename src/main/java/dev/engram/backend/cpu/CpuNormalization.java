@@ -14,9 +14,11 @@ import static dev.engram.backend.cpu.CpuBackend.size;
  */
 final class CpuNormalization {
     private final CpuThreads threads;
+    private final PointwiseKernel kernel;
 
-    CpuNormalization(CpuThreads threads) {
+    CpuNormalization(CpuThreads threads, PointwiseKernel kernel) {
         this.threads = threads;
+        this.kernel = kernel;
     }
 
     /** x [N, C, S...] seen as N x C planes of S = product of the spatial sizes. */
@@ -65,12 +67,12 @@ final class CpuNormalization {
             for (int ch = from; ch < to; ch++) {
                 double sum = 0;
                 for (int b = 0; b < p.n(); b++) {
-                    sum += sum(xs, xo + p.plane(b, ch), p.s());
+                    sum += kernel.sum(xs, xo + p.plane(b, ch), p.s());
                 }
                 double mean = sum / m;
                 double squares = 0;
                 for (int b = 0; b < p.n(); b++) {
-                    squares += squaredDeviations(xs, xo + p.plane(b, ch), p.s(), mean);
+                    squares += kernel.squaredDeviations(xs, xo + p.plane(b, ch), p.s(), mean);
                 }
                 double var = squares / m;
                 double invStd = 1 / Math.sqrt(var + eps);
@@ -147,8 +149,8 @@ final class CpuNormalization {
                 double sumDy = 0;
                 double sumDyDeviation = 0;
                 for (int b = 0; b < p.n(); b++) {
-                    sumDy += sum(gs, go + p.plane(b, ch), p.s());
-                    sumDyDeviation += productWithDeviations(gs, go + p.plane(b, ch), xs, xo + p.plane(b, ch), p.s(), mean);
+                    sumDy += kernel.sum(gs, go + p.plane(b, ch), p.s());
+                    sumDyDeviation += kernel.productWithDeviations(gs, go + p.plane(b, ch), xs, xo + p.plane(b, ch), p.s(), mean);
                 }
                 double sumDyXhat = sumDyDeviation * invStd;
                 dg[dgo + ch] += (float) sumDyXhat;
@@ -189,8 +191,8 @@ final class CpuNormalization {
             for (int r = from; r < to; r++) {
                 int xr = xo + r * d;
                 int yr = yo + r * d;
-                double mean = sum(xs, xr, d) / d;
-                double invStd = 1 / Math.sqrt(squaredDeviations(xs, xr, d, mean) / d + eps);
+                double mean = kernel.sum(xs, xr, d) / d;
+                double invStd = 1 / Math.sqrt(kernel.squaredDeviations(xs, xr, d, mean) / d + eps);
                 sm[smo + r] = (float) mean;
                 si[sio + r] = (float) invStd;
                 for (int j = 0; j < d; j++) {
@@ -264,73 +266,6 @@ final class CpuNormalization {
                 }
             }
         });
-    }
-
-    // The sums below keep four partial sums: a single chain of dependent double adds would bound
-    // each loop by the latency of one add (about 2.5x slower).
-
-    /** Sum of a[from, from + n). */
-    private static double sum(float[] a, int from, int n) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int end = from + n;
-        int i = from;
-        for (; i + 3 < end; i += 4) {
-            s0 += a[i];
-            s1 += a[i + 1];
-            s2 += a[i + 2];
-            s3 += a[i + 3];
-        }
-        for (; i < end; i++) {
-            s0 += a[i];
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    /** Sum of (a[i] - mean)^2 over a[from, from + n). */
-    private static double squaredDeviations(float[] a, int from, int n, double mean) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int end = from + n;
-        int i = from;
-        for (; i + 3 < end; i += 4) {
-            double d0 = a[i] - mean;
-            double d1 = a[i + 1] - mean;
-            double d2 = a[i + 2] - mean;
-            double d3 = a[i + 3] - mean;
-            s0 += d0 * d0;
-            s1 += d1 * d1;
-            s2 += d2 * d2;
-            s3 += d3 * d3;
-        }
-        for (; i < end; i++) {
-            double d = a[i] - mean;
-            s0 += d * d;
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    /** Sum of g[gFrom + i] (x[xFrom + i] - mean) for i in [0, n). */
-    private static double productWithDeviations(float[] g, int gFrom, float[] x, int xFrom, int n, double mean) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int i = 0;
-        for (; i + 3 < n; i += 4) {
-            s0 += g[gFrom + i] * (x[xFrom + i] - mean);
-            s1 += g[gFrom + i + 1] * (x[xFrom + i + 1] - mean);
-            s2 += g[gFrom + i + 2] * (x[xFrom + i + 2] - mean);
-            s3 += g[gFrom + i + 3] * (x[xFrom + i + 3] - mean);
-        }
-        for (; i < n; i++) {
-            s0 += g[gFrom + i] * (x[xFrom + i] - mean);
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 
     /** Rows per chunk so that a chunk holds at least a cheap loop's grain of elements. */

@@ -4,7 +4,8 @@ package dev.engram.backend.cpu;
  * The element loops of the CPU backend that run hot in training steps and that C2 of JDK 17 does
  * not vectorise by itself (it does so only for arrays indexed by the loop variable alone, and ours
  * start at tensor offsets): ReLU, LeakyReLU and sigmoid both ways, the gradient of BCE with logits,
- * and Adam's update. Each method covers {@code n} consecutive elements from the given offsets.
+ * Adam's update, and sums in double. Each method covers {@code n} consecutive elements from the
+ * given offsets.
  *
  * <p>Every implementation computes each element with the same operations in the same order (no
  * fused multiply-add), so all give the same bits, except that the ones through exp (sigmoid
@@ -14,6 +15,11 @@ package dev.engram.backend.cpu;
  * Within one implementation an element's result does not depend on where a range starts or how
  * it is split into vectors, tails or threads (a NaN result is NaN; its sign and payload are left
  * open, as IEEE 754 leaves them).
+ *
+ * <p>The sums (batch and layer norm statistics, bias gradients, the sum ops) add in double over
+ * several partial sums, in an order of each implementation's own: fixed for a range's length, so
+ * a sum does not depend on where its range lies or on threads, but the scalar and vector sums of
+ * one range may differ in the last bits of the double.
  */
 interface PointwiseKernel {
     /** y = max(x, 0) with Math.max's rules: NaN stays NaN, -0 becomes +0. x and y may coincide. */
@@ -42,6 +48,15 @@ interface PointwiseKernel {
 
     /** One Adam (or AdamW) update of p, m and v from g; g is read only. */
     void adam(AdamStep step, float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int n);
+
+    /** Sum of x[off, off + n), in double. */
+    double sum(float[] x, int off, int n);
+
+    /** Sum of (x[i] - mean)^2 over x[off, off + n), in double: with mean 0, the sum of squares. */
+    double squaredDeviations(float[] x, int off, int n, double mean);
+
+    /** Sum of g[gOff + i] * (x[xOff + i] - mean) for i &lt; n, in double. */
+    double productWithDeviations(float[] g, int gOff, float[] x, int xOff, int n, double mean);
 
     /** Short name for logs and benchmarks. */
     String name();

@@ -158,6 +158,62 @@ final class VectorPointwiseKernel implements PointwiseKernel {
                 v.compare(VectorOperators.GE, 0.0));
     }
 
+    // The sums keep two double vectors of partial sums (a float vector's two halves), enough to
+    // outrun memory; a loop body of more vectors outgrew what C2 inlines, and its vectors were
+    // boxed (batch norm's backward ran at half the scalar loops' speed). The lanes are added in
+    // lane order at the end, since reduceLanes leaves the order of floating-point adds open.
+
+    @Override
+    public double sum(float[] x, int off, int n) {
+        DoubleVector s0 = DoubleVector.zero(D);
+        DoubleVector s1 = s0;
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i);
+            s0 = s0.add(lower(v));
+            s1 = s1.add(upper(v));
+        }
+        return inLaneOrder(s0.add(s1)) + TAIL.sum(x, off + i, n - i);
+    }
+
+    @Override
+    public double squaredDeviations(float[] x, int off, int n, double mean) {
+        DoubleVector s0 = DoubleVector.zero(D);
+        DoubleVector s1 = s0;
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i);
+            DoubleVector d0 = lower(v).sub(mean);
+            DoubleVector d1 = upper(v).sub(mean);
+            s0 = s0.add(d0.mul(d0));
+            s1 = s1.add(d1.mul(d1));
+        }
+        return inLaneOrder(s0.add(s1)) + TAIL.squaredDeviations(x, off + i, n - i, mean);
+    }
+
+    @Override
+    public double productWithDeviations(float[] g, int gOff, float[] x, int xOff, int n, double mean) {
+        DoubleVector s0 = DoubleVector.zero(D);
+        DoubleVector s1 = s0;
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += L) {
+            FloatVector gv = FloatVector.fromArray(S, g, gOff + i);
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            s0 = s0.add(lower(gv).mul(lower(v).sub(mean)));
+            s1 = s1.add(upper(gv).mul(upper(v).sub(mean)));
+        }
+        return inLaneOrder(s0.add(s1)) + TAIL.productWithDeviations(g, gOff + i, x, xOff + i, n - i, mean);
+    }
+
+    /** v's lanes added from lane 0 up. */
+    private static double inLaneOrder(DoubleVector v) {
+        double s = 0;
+        for (int j = 0; j < D.length(); j++) {
+            s += v.lane(j);
+        }
+        return s;
+    }
+
     /** scale * (sigmoid(v) - target). */
     private static DoubleVector bceGradient(float scale, DoubleVector v, DoubleVector target) {
         return stableSigmoid(v).sub(target).mul(scale);

@@ -3,6 +3,7 @@ package dev.engram.backend.cpu;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.util.Random;
 import java.util.function.Consumer;
 
@@ -95,6 +96,57 @@ class PointwiseKernelTest {
                 PointwiseKernel.AdamStep.of(1e-3f, 0.9f, 0.999f, 1e-8f, 0.05f, true, 1000)};
         for (PointwiseKernel.AdamStep s : steps) {
             compare("adam " + s, 0, (k, a, n) -> k.adam(s, a[0], 1, a[1], 2, a[2], 3, a[3], 4, n));
+        }
+    }
+
+    /**
+     * The sums of both kernels agree with a sum in exact arithmetic to double rounding (inputs of
+     * mixed signs and sizes, every length and start); a NaN or infinity among the terms gives NaN
+     * or infinity in both; and a vector sum's bits depend on its range's values, not on where the
+     * range lies.
+     */
+    @Test
+    void sumsInDoubleWhateverTheRange() {
+        Random random = new Random(11);
+        for (int length : new int[] {0, 1, 7, 15, 16, 17, 31, 32, 33, 100, 1000}) {
+            float[] x = new float[length + 5];
+            float[] g = new float[length + 5];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(7) - 3));
+                g[i] = (float) random.nextGaussian();
+            }
+            double mean = 0.37;
+            for (PointwiseKernel k : new PointwiseKernel[] {SCALAR, vector}) {
+                String who = k.name() + ", length " + length;
+                BigDecimal sum = BigDecimal.ZERO;
+                BigDecimal squares = BigDecimal.ZERO;
+                BigDecimal products = BigDecimal.ZERO;
+                double magnitude = 0;
+                for (int i = 0; i < length; i++) {
+                    BigDecimal xi = new BigDecimal(x[3 + i]);
+                    BigDecimal d = xi.subtract(new BigDecimal(mean));
+                    sum = sum.add(xi);
+                    squares = squares.add(d.multiply(d));
+                    products = products.add(new BigDecimal(g[1 + i]).multiply(d));
+                    magnitude += Math.abs(g[1 + i] * (x[3 + i] - mean)) + (x[3 + i] - mean) * (x[3 + i] - mean);
+                }
+                double bound = 1e-14 * magnitude + Double.MIN_VALUE;
+                assertEquals(sum.doubleValue(), k.sum(x, 3, length), bound, "sum, " + who);
+                assertEquals(squares.doubleValue(), k.squaredDeviations(x, 3, length, mean), bound, "squares, " + who);
+                assertEquals(products.doubleValue(), k.productWithDeviations(g, 1, x, 3, length, mean), bound,
+                        "products, " + who);
+                if (length > 0) {
+                    float[] bad = x.clone();
+                    bad[3 + length / 2] = Float.NaN;
+                    assertTrue(Double.isNaN(k.sum(bad, 3, length)), "NaN in a sum, " + who);
+                    bad[3 + length / 2] = Float.POSITIVE_INFINITY;
+                    assertEquals(Double.POSITIVE_INFINITY, k.squaredDeviations(bad, 3, length, mean), "inf, " + who);
+                }
+            }
+            float[] moved = new float[length + 9];
+            System.arraycopy(x, 3, moved, 9, length);
+            assertEquals(Double.doubleToRawLongBits(vector.sum(x, 3, length)),
+                    Double.doubleToRawLongBits(vector.sum(moved, 9, length)), "vector sum moved, length " + length);
         }
     }
 

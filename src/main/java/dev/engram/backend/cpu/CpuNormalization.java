@@ -150,7 +150,8 @@ final class CpuNormalization {
                 double sumDyDeviation = 0;
                 for (int b = 0; b < p.n(); b++) {
                     sumDy += kernel.sum(gs, go + p.plane(b, ch), p.s());
-                    sumDyDeviation += kernel.productWithDeviations(gs, go + p.plane(b, ch), xs, xo + p.plane(b, ch), p.s(), mean);
+                    sumDyDeviation += kernel.productWithDeviations(gs, go + p.plane(b, ch), xs, xo + p.plane(b, ch),
+                            p.s(), mean);
                 }
                 double sumDyXhat = sumDyDeviation * invStd;
                 dg[dgo + ch] += (float) sumDyXhat;

@@ -17,8 +17,9 @@ import java.util.function.LongSupplier;
  * of a driver call per op.
  *
  * <p>A step that does other work (the short last batch of an epoch) runs op by op, and two such
- * steps in a row make a new graph: inference batches after training get theirs on the second. A step that reads the device, or takes or gives back device
- * memory, cannot be replayed: what it recorded is issued in order and the rest runs op by op.
+ * steps in a row make a new graph: inference batches after training get theirs on the second. A
+ * step that reads the device, or takes or gives back device memory, cannot be replayed: what it
+ * recorded is issued in order and the rest runs op by op.
  * After {@link #FAILURES_BEFORE_OFF} steps in a row that could not become or replay a graph,
  * graphs are switched off with one note saying why, and every step runs op by op.
  */
